@@ -1,0 +1,1 @@
+"""A declarative connector framework."""
