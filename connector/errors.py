@@ -1,0 +1,212 @@
+"""Every failure a user can meet, as data.
+
+Errors found before a request is sent (manifest, inputs, templates, connection) exit with 2;
+errors from the gateway or the network exit with 1. Gateway errors keep Intacct's fields
+(errorno, description, description2, correction) instead of flattening them into a string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+USAGE_EXIT = 2
+GATEWAY_EXIT = 1
+
+_SUPPORT_ID = re.compile(r"\[Support ID: ([^\]]+)\]")
+
+
+class ConnectorError(Exception):
+    """Base of every error the framework raises on purpose."""
+
+    exit_code = GATEWAY_EXIT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict:
+        return {"type": type(self).__name__, "message": self.message}
+
+
+class ManifestError(ConnectorError):
+    """A manifest that cannot be used: names the file, the path inside it and the problem."""
+
+    exit_code = USAGE_EXIT
+
+    def __init__(self, file: str, path: str, problem: str, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line else file
+        location = f" at {path}" if path else ""
+        super().__init__(f"{where}{location}: {problem}")
+        self.file, self.path, self.problem, self.line = file, path, problem, line
+
+
+class PluginConflict(ConnectorError):
+    """Two plugins registered the same key."""
+
+    exit_code = USAGE_EXIT
+
+
+class UnknownKey(ConnectorError):
+    """An action or data source key that no plugin registered."""
+
+    exit_code = USAGE_EXIT
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One invalid input: where it is, what it is called in a form, what is wrong."""
+
+    path: str
+    title: str
+    problem: str
+
+    def __str__(self) -> str:
+        name = self.path
+        if self.title and self.title != self.path:
+            name = f"{self.title} ({self.path})"
+        return f"{name}: {self.problem}" if name else self.problem
+
+
+class InputError(ConnectorError):
+    """Inputs that fail validation; carries every problem at once."""
+
+    exit_code = USAGE_EXIT
+
+    def __init__(self, action: str, problems: Sequence[InputProblem]) -> None:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid input for {action}:\n{lines}")
+        self.action = action
+        self.problems = list(problems)
+
+    def to_dict(self) -> dict:
+        return {
+            **super().to_dict(),
+            "problems": [
+                {"path": p.path, "title": p.title, "problem": p.problem} for p in self.problems
+            ],
+        }
+
+
+class XMLInputError(ConnectorError):
+    """Raw XML (an input or a response) that is malformed, too large, or carries a DTD/entity."""
+
+    exit_code = USAGE_EXIT
+
+
+class TemplateError(ConnectorError):
+    """A template that fails to render or renders malformed XML; names the template."""
+
+    exit_code = USAGE_EXIT
+
+
+class ConnectionConfigError(ConnectorError):
+    """A connection that is missing or incomplete."""
+
+    exit_code = USAGE_EXIT
+
+
+class TransportError(ConnectorError):
+    """The request did not get a usable answer: network failure, HTTP error, non-XML body."""
+
+    def __init__(self, message: str, *, status: int | None = None, transient: bool = False,
+                 retry_after: float | None = None, raw_response: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.transient = transient
+        self.retry_after = retry_after
+        self.raw_response = raw_response
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "status": self.status, "transient": self.transient}
+
+
+class EndpointRefused(ConnectorError):
+    """A session endpoint that is not https on *.intacct.com nor a host the user allowed."""
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One <error> of a gateway response, field by field."""
+
+    errorno: str = ""
+    description: str = ""
+    description2: str = ""
+    correction: str = ""
+    support_id: str | None = field(default=None)
+
+    @classmethod
+    def from_fields(cls, errorno: str, description: str, description2: str,
+                    correction: str) -> ErrorDetail:
+        found = _SUPPORT_ID.search(description2) or _SUPPORT_ID.search(description)
+        return cls(errorno, description, description2, correction,
+                   unquote(found.group(1)) if found else None)
+
+    def text(self) -> str:
+        parts = [p for p in (self.description, self.description2, self.correction) if p]
+        return f"{self.errorno}: {' '.join(parts)}" if self.errorno else " ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "errorno": self.errorno,
+            "description": self.description,
+            "description2": self.description2,
+            "correction": self.correction,
+            "supportId": self.support_id,
+        }
+
+
+class GatewayError(ConnectorError):
+    """The gateway answered with a failure; `errors` keeps each error's fields."""
+
+    layer = "gateway"
+
+    def __init__(self, errors: Sequence[ErrorDetail], raw_response: str = "",
+                 summary: str | None = None) -> None:
+        self.errors = list(errors)
+        self.raw_response = raw_response
+        text = "; ".join(e.text() for e in self.errors) or "no error detail given"
+        super().__init__(f"{summary or self.layer + ' failure'}: {text}")
+
+    @property
+    def errornos(self) -> list[str]:
+        return [e.errorno for e in self.errors]
+
+    def mentions(self, *needles: str) -> bool:
+        """True when any errorno or text contains one of the needles (case-insensitive)."""
+        haystack = " ".join(f"{e.errorno} {e.text()}" for e in self.errors).lower()
+        return any(n.lower() in haystack for n in needles)
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "layer": self.layer,
+                "errors": [e.to_dict() for e in self.errors]}
+
+
+class ControlError(GatewayError):
+    """The control block failed: sender credentials, authorization, malformed request."""
+
+    layer = "control"
+
+
+class AuthenticationError(GatewayError):
+    """Company credentials or the session were refused; no function ran."""
+
+    layer = "authentication"
+
+
+class FunctionError(GatewayError):
+    """A function failed. `aborted` is true when it was rolled back for another's failure."""
+
+    layer = "function"
+
+    def __init__(self, errors: Sequence[ErrorDetail], raw_response: str = "", *,
+                 function: str = "", controlid: str = "", aborted: bool = False) -> None:
+        self.function, self.controlid, self.aborted = function, controlid, aborted
+        state = "aborted" if aborted else "failed"
+        super().__init__(errors, raw_response, summary=f"{function or 'function'} {state}")
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "function": self.function, "controlid": self.controlid,
+                "aborted": self.aborted}

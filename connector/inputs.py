@@ -1,0 +1,187 @@
+"""Checking a user's inputs against an action's JSON Schema before anything is sent.
+
+Workflow platforms hand over text, so values are first coerced the way a person means them:
+"true"/"false" for booleans, numeric text for numbers, MM/DD/YYYY or YYYY-MM-DD for dates (sent
+as MM/DD/YYYY), and a comma-separated string for list inputs that declare `x-delimiter`. Then the
+whole input is validated (Draft 2020-12) and every problem is reported at once, each with the
+input's title and path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from connector.errors import InputError, InputProblem
+
+_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, Any] | None
+                   ) -> dict[str, Any]:
+    """Coerce, default and validate; return the inputs to render or raise InputError."""
+    if given is not None and not isinstance(given, Mapping):
+        raise InputError(action, [InputProblem("", "", "inputs must be a JSON object")])
+    problems: list[InputProblem] = []
+    values = _coerce_object(schema, dict(given or {}), "", problems)
+    properties = schema.get("properties", {})
+    for name, prop in properties.items():
+        if name not in values and isinstance(prop, Mapping) and "default" in prop:
+            values[name] = prop["default"]
+    if schema.get("additionalProperties", False) is False:
+        unknown = sorted(set(values) - set(properties))
+        if unknown:
+            problems.append(InputProblem("", "", f"unknown input(s): {', '.join(unknown)}"))
+            values = {k: v for k, v in values.items() if k in properties}
+    validator = _validator(_freeze(schema))
+    for error in sorted(validator.iter_errors(values), key=lambda e: list(map(str, e.path))):
+        problems.append(_problem(schema, error))
+    if problems:
+        raise InputError(action, _dedupe(problems))
+    return values
+
+
+def parse_date(text: str) -> dt.date:
+    """MM/DD/YYYY or YYYY-MM-DD to a date; ValueError with a readable message otherwise."""
+    for pattern, order in ((_MDY, (2, 0, 1)), (_ISO, (0, 1, 2))):
+        match = pattern.match(text.strip())
+        if match:
+            parts = [int(g) for g in match.groups()]
+            year, month, day = (parts[i] for i in order)
+            try:
+                return dt.date(year, month, day)
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not a real date ({exc})") from None
+    raise ValueError(f"{text!r} is not a date; use MM/DD/YYYY or YYYY-MM-DD")
+
+
+def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
+                   problems: list[InputProblem]) -> dict[str, Any]:
+    properties = schema.get("properties", {})
+    for name, value in list(values.items()):
+        prop = properties.get(name)
+        if isinstance(prop, Mapping):
+            values[name] = _coerce(prop, value, _join(path, name), problems)
+    return values
+
+
+def _coerce(schema: Mapping[str, Any], value: Any, path: str,
+            problems: list[InputProblem]) -> Any:
+    types = _types(schema)
+    if isinstance(value, str):
+        if "x-delimiter" in schema and "array" in types:
+            return [part.strip() for part in value.split(schema["x-delimiter"]) if part.strip()]
+        if schema.get("format") == "date":
+            try:
+                return parse_date(value).strftime("%m/%d/%Y")
+            except ValueError as exc:
+                problems.append(InputProblem(path, schema.get("title", ""), str(exc)))
+                return value
+        if "string" not in types:
+            return _coerce_text(types, value)
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [_coerce(schema["items"], item, f"{path}[{i}]", problems)
+                for i, item in enumerate(value)]
+    if isinstance(value, dict) and "properties" in schema:
+        return _coerce_object(schema, value, path, problems)
+    return value
+
+
+def _coerce_text(types: set[str], value: str) -> Any:
+    text = value.strip()
+    if "boolean" in types and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if "integer" in types and re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if "number" in types and _NUMBER.match(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text else number
+    return value
+
+
+def _types(schema: Mapping[str, Any]) -> set[str]:
+    declared = schema.get("type", [])
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> InputProblem:
+    path = list(error.path)
+    message = error.message
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", message)
+        if missing:
+            path.append(missing.group(1))
+            message = "is required"
+    elif error.validator == "additionalProperties":
+        unknown = re.findall(r"'([^']+)'", message.split("(")[-1])
+        return InputProblem(_format(path), "", f"unknown input(s): {', '.join(unknown)}")
+    elif error.validator == "type":
+        message = f"{error.instance!r} is not of type {error.validator_value}"
+    return InputProblem(_format(path), _title(schema, path), message)
+
+
+def _title(schema: Mapping[str, Any], path: list[Any]) -> str:
+    titles = []
+    node: Any = schema
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {}) if isinstance(node, Mapping) else {}
+            continue
+        node = node.get("properties", {}).get(part, {}) if isinstance(node, Mapping) else {}
+        if isinstance(node, Mapping) and node.get("title"):
+            titles.append(node["title"])
+    return " > ".join(titles)
+
+
+def _format(path: list[Any]) -> str:
+    text = ""
+    for part in path:
+        text = f"{text}[{part}]" if isinstance(part, int) else _join(text, str(part))
+    return text
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
+    return list(dict.fromkeys(problems))
+
+
+def _freeze(schema: Mapping[str, Any]) -> _Frozen:
+    return _Frozen(schema)
+
+
+class _Frozen:
+    """Hashes a schema by identity so that each schema's validator is built once."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+
+    def __hash__(self) -> int:
+        return id(self.schema)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Frozen) and other.schema is self.schema
+
+
+def _format_checker() -> jsonschema.FormatChecker:
+    # Dates were already checked and rewritten as MM/DD/YYYY by _coerce.
+    checker = jsonschema.FormatChecker()
+    checker.checkers.pop("date", None)
+    return checker
+
+
+_FORMATS = _format_checker()
+
+
+@lru_cache(maxsize=512)
+def _validator(frozen: _Frozen) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(frozen.schema, format_checker=_FORMATS)

@@ -1,0 +1,64 @@
+"""Turning a response into the output an action declares (`output.mode` in the manifest).
+
+- response: the whole response as xml2js JSON (arrays on or off)
+- result:   a summary of the first result: _status, _functionName, _controlId, _listType,
+            _count, _data (its records)
+- record:   the first record of the first result, as a dict (None when there is none)
+- records:  every record across pages (the runtime follows pagination)
+- xml:      the response text as received
+- inputs:   the inputs that were sent, with the function's _controlId
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connector.protocol import Response, Result
+from connector.xmljson import document_to_json, record_to_dict
+
+MODES = ("response", "result", "record", "records", "xml", "inputs")
+
+
+def resolve_option(option: Any, inputs: Mapping[str, Any], default: Any = None) -> Any:
+    """An output option is a constant or {input: name, values: {...}} read from the inputs."""
+    if not isinstance(option, Mapping):
+        return default if option is None else option
+    value = inputs.get(option["input"])
+    if value is None:
+        return default
+    mapping = option.get("values")
+    if mapping is None:
+        return value
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return mapping.get(text, default)
+
+
+def shape(mode: str, response: Response, *, arrays: bool = True,
+          inputs: Mapping[str, Any] | None = None) -> Any:
+    """Shape a single response; `records` is handled by the runtime, which pages."""
+    if mode == "response":
+        return document_to_json(response.root, arrays=arrays)
+    if mode == "xml":
+        return response.raw.decode("utf-8")
+    first = response.results[0] if response.results else None
+    if mode == "result":
+        return summary(first) if first is not None else None
+    if mode == "record":
+        records = first.records if first is not None else []
+        return record_to_dict(records[0]) if records else None
+    if mode == "inputs":
+        return {"_controlId": first.controlid if first else None, **(inputs or {})}
+    raise ValueError(f"unknown output mode {mode!r}")
+
+
+def summary(result: Result) -> dict[str, Any]:
+    records = [record_to_dict(r) for r in result.records]
+    return {
+        "_status": result.status,
+        "_functionName": result.function,
+        "_controlId": result.controlid,
+        "_listType": result.listtype,
+        "_count": result.count if result.data is not None else len(records),
+        "_data": records,
+    }

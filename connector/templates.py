@@ -1,0 +1,118 @@
+"""Rendering an action's Jinja XML template into a parsed function body.
+
+The environment is sandboxed, autoescapes every value as XML text and treats an undefined name as
+an error, so a typo in a template fails loudly instead of sending an empty element. Every input
+the schema declares is in the context; one that was not given is None and `el` writes nothing
+for it, because Intacct reads an empty element as a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup, escape
+
+from connector.errors import TemplateError, XMLInputError
+from connector.xmlsafe import check_element_name, parse_document
+
+
+def make_environment(search_path: Path, filters: Mapping[str, Callable[..., Any]]
+                     ) -> SandboxedEnvironment:
+    """A sandboxed, XML-autoescaping, strict environment that loads templates from search_path."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(search_path)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.globals.update(el=el, wrap=wrap)
+    env.filters.update(pairs=pairs, xmltext=xml_text)
+    env.filters.update(filters)
+    return env
+
+
+def xml_text(value: Any) -> str:
+    """The text Intacct expects for a scalar: booleans lowercase, dates MM/DD/YYYY."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.strftime("%m/%d/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def el(tag: str, value: Any) -> Markup:
+    """`<tag>value</tag>`, or nothing when the value was not given.
+
+    A Markup value (from a filter that builds child elements) is inserted as is; anything else
+    is escaped text.
+    """
+    if value is None:
+        return Markup("")
+    check_element_name(tag, "element name")
+    if isinstance(value, (list, dict)):
+        raise TemplateError(f"el({tag!r}) got a {type(value).__name__}; loop over it instead")
+    body = value if isinstance(value, Markup) else escape(xml_text(value))
+    return Markup(f"<{tag}>{body}</{tag}>")
+
+
+def wrap(tag: str, caller: Callable[[], str]) -> Markup:
+    """Write `<tag>…</tag>` around the block only when the block produced something.
+
+    Used as `{% call wrap("DISPLAYCONTACT") %}…{% endcall %}` so that an update that touches no
+    contact field sends no empty container.
+    """
+    check_element_name(tag, "element name")
+    inner = caller()
+    return Markup(f"<{tag}>{inner}</{tag}>") if inner.strip() else Markup("")
+
+
+def pairs(value: Any) -> list[tuple[str, Any]]:
+    """Name/value pairs from a JSON object, a list of {name, value} objects or of [name, value].
+
+    Names become element names, so each is checked to be a plain XML name.
+    """
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        items: Iterable[Any] = value.items()
+    elif isinstance(value, list):
+        items = [_pair(item) for item in value]
+    else:
+        raise XMLInputError(f"expected an object or a list of name/value pairs, got {value!r}")
+    return [(check_element_name(str(name), "field name"), val) for name, val in items]
+
+
+def _pair(item: Any) -> tuple[Any, Any]:
+    if isinstance(item, Mapping) and "name" in item:
+        return item["name"], item.get("value")
+    if isinstance(item, (list, tuple)) and len(item) == 2:
+        return item[0], item[1]
+    raise XMLInputError(f"expected {{'name': ..., 'value': ...}} or [name, value], got {item!r}")
+
+
+def render_xml(env: SandboxedEnvironment, template_name: str, context: Mapping[str, Any]
+               ) -> etree._Element:
+    """Render a template and parse the result; any failure names the template."""
+    try:
+        text = env.get_template(template_name).render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template {template_name} failed to render: {exc}") from None
+    try:
+        return parse_document(text, what=f"the output of template {template_name}")
+    except XMLInputError as exc:
+        raise TemplateError(str(exc)) from None
+
+
+def compile_check(env: SandboxedEnvironment, template_name: str) -> None:
+    """Load and compile a template, raising jinja's own error for the manifest loader to report."""
+    env.get_template(template_name)

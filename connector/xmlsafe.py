@@ -1,0 +1,72 @@
+"""Hardened XML parsing for everything that comes from outside: raw-XML inputs and responses.
+
+No DTD is loaded, no entity is resolved, nothing is fetched from the network, and a size bound
+applies. A DOCTYPE is refused outright: the gateway never sends one, and in an input it can only
+be an attempt at entity expansion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from connector.errors import XMLInputError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+def _parser() -> etree.XMLParser:
+    # A parser is not thread-safe; making one is cheap.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=True,
+    )
+
+
+def parse_document(data: bytes | str, *, what: str = "XML",
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
+    """Parse a whole document, or raise XMLInputError naming `what` and the problem."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > max_bytes:
+        raise XMLInputError(f"{what} is {len(raw)} bytes, over the limit of {max_bytes}")
+    if _DOCTYPE.search(raw):
+        raise XMLInputError(f"{what} contains a DOCTYPE or entity declaration, which is refused")
+    try:
+        root = etree.fromstring(raw, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise XMLInputError(f"{what} is not well-formed XML: {exc}") from None
+    if root is None:
+        raise XMLInputError(f"{what} is empty")
+    _refuse_entities(root, what)
+    return root
+
+
+def parse_fragment(text: str, *, what: str = "XML input",
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[etree._Element]:
+    """Parse a fragment of zero or more sibling elements (text between them is not allowed)."""
+    root = parse_document(f"<fragment>{text}</fragment>", what=what, max_bytes=max_bytes)
+    if (root.text or "").strip() or any((child.tail or "").strip() for child in root):
+        raise XMLInputError(f"{what} must contain only elements, not bare text")
+    elements = [child for child in root if isinstance(child.tag, str)]
+    for element in elements:
+        element.tail = None
+    return elements
+
+
+def check_element_name(name: str, what: str) -> str:
+    """Refuse a user-given element name that is not a plain XML name (no markup can hide in it)."""
+    if not isinstance(name, str) or not _XML_NAME.match(name):
+        raise XMLInputError(f"{what}: {name!r} is not a valid XML element name")
+    return name
+
+
+def _refuse_entities(root: etree._Element, what: str) -> None:
+    for node in root.iter(etree.Entity):
+        raise XMLInputError(f"{what} contains the entity reference {node.text}, which is refused")
