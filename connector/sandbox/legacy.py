@@ -1,0 +1,188 @@
+"""Translation of the legacy AR functions (create_invoice, update_invoice, create_aradjustment,
+update_aradjustment) into records of the generic objects ARINVOICE and ARADJUSTMENT.
+
+Legacy requests use lowercase element names, dates as ``<year><month><day>`` and line items as
+``<lineitem>`` (new) or ``<updatelineitem line_num="n">`` (change line n). Fields without an
+explicit mapping are stored under their uppercased name, so nothing sent is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from . import errors
+from .errors import GatewayError
+from .objects import OBJECTS
+from .protocol import element_value
+from .store import Record
+
+_HEADER_COMMON = {
+    "customerid": ("CUSTOMERID",),
+    "datecreated": ("WHENCREATED",),
+    "dateposted": ("WHENPOSTED",),
+    "datedue": ("WHENDUE",),
+    "termname": ("TERMNAME",),
+    "batchkey": ("PRBATCHKEY",),
+    "action": ("ACTION",),
+    "ponumber": ("DOCNUMBER",),
+    "description": ("DESCRIPTION",),
+    "externalid": ("EXTERNALID",),
+    "basecurr": ("BASECURR",),
+    "currency": ("CURRENCY",),
+    "exchratedate": ("EXCH_RATE_DATE",),
+    "exchratetype": ("EXCH_RATE_TYPE_ID",),
+    "exchrate": ("EXCHANGE_RATE",),
+    "nogl": ("NOGL",),
+    "supdocid": ("SUPDOCID",),
+}
+
+_LINE_COMMON = {
+    "glaccountno": ("ACCOUNTNO", "GLACCOUNTNO"),
+    "accountlabel": ("ACCOUNTLABEL",),
+    "offsetglaccountno": ("OFFSETGLACCOUNTNO",),
+    "amount": ("TRX_AMOUNT", "AMOUNT"),
+    "locationid": ("LOCATIONID",),
+    "departmentid": ("DEPARTMENTID",),
+}
+
+
+@dataclass(frozen=True)
+class LegacySpec:
+    object: str
+    header: dict[str, tuple[str, ...]]
+    line: dict[str, tuple[str, ...]]
+    items_wrappers: tuple[str, ...]  # wrappers holding lines, create and update forms
+    line_wrapper: str  # generic wrapper of the object: ARINVOICEITEMS
+    line_item: str  # generic item tag: ARINVOICEITEM
+    required: tuple[str, ...]
+
+
+INVOICE = LegacySpec(
+    object="ARINVOICE",
+    header={
+        **_HEADER_COMMON,
+        "invoiceno": ("RECORDID",),
+        "billto": ("BILLTOPAYTOCONTACTNAME",),
+        "shipto": ("SHIPTORETURNTOCONTACTNAME",),
+    },
+    line={**_LINE_COMMON, "memo": ("ENTRYDESCRIPTION",)},
+    items_wrappers=("invoiceitems", "updateinvoiceitems"),
+    line_wrapper="ARINVOICEITEMS",
+    line_item="ARINVOICEITEM",
+    required=("customerid", "datecreated"),
+)
+
+ADJUSTMENT = LegacySpec(
+    object="ARADJUSTMENT",
+    header={
+        **_HEADER_COMMON,
+        "adjustmentno": ("RECORDID", "ADJUSTMENTNO"),
+        "invoiceno": ("INVOICENO",),
+    },
+    line={**_LINE_COMMON, "memo": ("MEMO",)},
+    items_wrappers=("aradjustmentitems", "updatearadjustmentitems"),
+    line_wrapper="ARADJUSTMENTITEMS",
+    line_item="ARADJUSTMENTITEM",
+    required=("customerid", "datecreated"),
+)
+
+
+def _label(spec: LegacySpec) -> str:
+    return OBJECTS[spec.object].label
+
+
+def _value(el: etree._Element) -> Any:
+    """Legacy dates (<year><month><day>) become MM/DD/YYYY; contact blocks their name."""
+    year, month, day = (el.findtext(t) for t in ("year", "month", "day"))
+    if year and month and day:
+        return f"{int(month):02d}/{int(day):02d}/{int(year):04d}"
+    contact = el.findtext("contactname")
+    if contact is not None:
+        return contact
+    return element_value(el)
+
+
+def _custom_fields(el: etree._Element) -> Record:
+    out: Record = {}
+    for cf in el.findall("customfield"):
+        name = (cf.findtext("customfieldname") or "").strip()
+        if name:
+            out[name.upper()] = cf.findtext("customfieldvalue") or ""
+    return out
+
+
+def _map(
+    el: etree._Element, mapping: dict[str, tuple[str, ...]], skip: tuple[str, ...] = ()
+) -> Record:
+    out: Record = {}
+    for child in el:
+        if not isinstance(child.tag, str) or child.tag in skip:
+            continue
+        if child.tag == "customfields":
+            out.update(_custom_fields(child))
+            continue
+        value = _value(child)
+        for target in mapping.get(child.tag, (child.tag.upper(),)):
+            out[target] = value
+    return out
+
+
+def _line(spec: LegacySpec, el: etree._Element, number: int) -> Record:
+    line = _map(el, spec.line)
+    if not (line.get("ACCOUNTNO") or line.get("ACCOUNTLABEL")) or not line.get("TRX_AMOUNT"):
+        raise GatewayError(
+            errors.required_field(f"{spec.line_item} (line {number})", "glaccountno and amount"),
+            errors.could_not("create", _label(spec)),
+        )
+    return line
+
+
+def _header(spec: LegacySpec, body: etree._Element) -> Record:
+    return _map(body, spec.header, skip=spec.items_wrappers)
+
+
+def to_record(spec: LegacySpec, body: etree._Element) -> Record:
+    """A generic record (with its lines wrapper) from a legacy create call."""
+    for tag in spec.required:
+        el = body.find(tag)
+        if el is None or not "".join(el.itertext()).strip():
+            raise GatewayError(
+                errors.required_field(spec.object, tag), errors.could_not("create", _label(spec))
+            )
+    record = _header(spec, body)
+    wrapper = next((body.find(w) for w in spec.items_wrappers if body.find(w) is not None), None)
+    items = wrapper.findall("lineitem") if wrapper is not None else []
+    if not items:
+        raise GatewayError(
+            errors.required_field(spec.object, f"{spec.items_wrappers[0]}/lineitem"),
+            errors.could_not("create", _label(spec)),
+        )
+    lines = [_line(spec, item, n) for n, item in enumerate(items, start=1)]
+    record[spec.line_wrapper] = {spec.line_item: lines}
+    return record
+
+
+def to_update(spec: LegacySpec, body: etree._Element, current: list[Record]) -> Record:
+    """Changed header fields, plus the full new line list when line changes were sent."""
+    record = _header(spec, body)
+    wrapper = next((body.find(w) for w in spec.items_wrappers if body.find(w) is not None), None)
+    if wrapper is None:
+        return record
+    keep = ("RECORDKEY", "ARADJUSTMENTKEY", "LINE_NO", "RECORDNO", "WHENCREATED", "WHENMODIFIED")
+    lines = [{k: v for k, v in line.items() if k not in keep} for line in current]
+    for item in wrapper:
+        if item.tag == "updatelineitem":
+            num = (item.get("line_num") or "").strip()
+            if not num.isdigit() or not 1 <= int(num) <= len(lines):
+                raise GatewayError(
+                    errors.invalid_argument(f"updatelineitem line_num '{num}' does not exist"),
+                    errors.could_not("update", _label(spec)),
+                )
+            lines[int(num) - 1].update(_map(item, spec.line))
+        elif item.tag == "lineitem":
+            lines.append(_line(spec, item, len(lines) + 1))
+    record[spec.line_wrapper] = {spec.line_item: lines}
+    return record

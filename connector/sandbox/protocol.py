@@ -1,0 +1,235 @@
+"""Request parsing and response building for the DTD 3.0 XML envelope.
+
+Requests are parsed with a hardened lxml parser (no DTDs, no entities, no network, bounded
+size) and turned into plain dataclasses; responses are built with lxml so every value is
+escaped by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from .errors import ErrorDetail, GatewayError, malformed_request
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    dtd_validation=False,
+    remove_comments=True,
+    remove_pis=True,
+)
+
+
+@dataclass
+class Control:
+    senderid: str = ""
+    password: str = ""
+    controlid: str = ""
+    uniqueid: str = "false"
+    dtdversion: str = ""
+    includewhitespace: bool = False
+
+    @property
+    def unique(self) -> bool:
+        return self.uniqueid.strip().lower() == "true"
+
+
+@dataclass
+class Login:
+    userid: str
+    companyid: str
+    password: str
+    locationid: str = ""
+    clientid: str = ""
+
+
+@dataclass
+class FunctionCall:
+    controlid: str
+    name: str
+    body: etree._Element
+
+
+@dataclass
+class Request:
+    control: Control
+    login: Login | None = None
+    sessionid: str | None = None
+    transaction: bool = False
+    functions: list[FunctionCall] = field(default_factory=list)
+
+
+def parse_xml(body: bytes) -> etree._Element:
+    """Parse untrusted XML; a DOCTYPE or any parse error is a malformed request."""
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise GatewayError(malformed_request(f"not well-formed XML ({exc.msg})")) from None
+    if root.getroottree().docinfo.doctype:
+        raise GatewayError(malformed_request("a DOCTYPE is not allowed"))
+    return root
+
+
+def text_of(parent: etree._Element, tag: str) -> str | None:
+    """Stripped text of a direct child, '' when empty, None when absent."""
+    child = parent.find(tag)
+    if child is None:
+        return None
+    return (child.text or "").strip()
+
+
+def parse_control(root: etree._Element) -> Control:
+    """Read the control block; raise XL03000003 when the request structure is broken."""
+    if root.tag != "request":
+        raise GatewayError(malformed_request(f"root element must be <request>, not <{root.tag}>"))
+    ctl = root.find("control")
+    if ctl is None:
+        raise GatewayError(malformed_request("missing <control> element"))
+    control = Control(
+        senderid=text_of(ctl, "senderid") or "",
+        password=text_of(ctl, "password") or "",
+        controlid=text_of(ctl, "controlid") or "",
+        uniqueid=text_of(ctl, "uniqueid") or "false",
+        dtdversion=text_of(ctl, "dtdversion") or "",
+        includewhitespace=(text_of(ctl, "includewhitespace") or "").lower() == "true",
+    )
+    for tag in ("senderid", "password", "controlid", "dtdversion"):
+        if ctl.find(tag) is None:
+            raise GatewayError(malformed_request(f"missing <{tag}> in <control>"))
+    if control.dtdversion not in ("3.0", "2.1"):
+        raise GatewayError(malformed_request(f"unsupported dtdversion '{control.dtdversion}'"))
+    return control
+
+
+def parse_operation(root: etree._Element, request: Request) -> None:
+    """Fill authentication and functions into the request (control already parsed)."""
+    op = root.find("operation")
+    if op is None:
+        raise GatewayError(malformed_request("missing <operation> element"))
+    request.transaction = (op.get("transaction") or "").strip().lower() == "true"
+    auth = op.find("authentication")
+    if auth is None:
+        raise GatewayError(malformed_request("missing <authentication> in <operation>"))
+    login = auth.find("login")
+    if login is not None:
+        fields = {t: text_of(login, t) for t in ("userid", "companyid", "password")}
+        for tag, value in fields.items():
+            if value is None:
+                raise GatewayError(malformed_request(f"missing <{tag}> in <login>"))
+        request.login = Login(
+            userid=fields["userid"] or "",
+            companyid=fields["companyid"] or "",
+            password=fields["password"] or "",
+            locationid=text_of(login, "locationid") or "",
+            clientid=text_of(login, "clientid") or "",
+        )
+    elif auth.find("sessionid") is not None:
+        request.sessionid = text_of(auth, "sessionid") or ""
+    else:
+        raise GatewayError(malformed_request("<authentication> needs <login> or <sessionid>"))
+    content = op.find("content")
+    if content is None:
+        raise GatewayError(malformed_request("missing <content> in <operation>"))
+    for fn in content:
+        if fn.tag != "function":
+            raise GatewayError(malformed_request(f"unexpected <{fn.tag}> in <content>"))
+        controlid = fn.get("controlid")
+        if not controlid:
+            raise GatewayError(malformed_request("<function> needs a controlid attribute"))
+        children = list(fn)
+        if len(children) != 1:
+            raise GatewayError(
+                malformed_request(f'<function controlid="{controlid}"> must hold one call')
+            )
+        request.functions.append(FunctionCall(controlid, children[0].tag, children[0]))
+    if not request.functions:
+        raise GatewayError(malformed_request("<content> holds no <function>"))
+
+
+# -- element <-> value conversion ------------------------------------------------------------------
+
+
+def element_value(el: etree._Element) -> Any:
+    """Text for a leaf, a dict for an element with children (repeated tags become lists)."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not children:
+        return el.text or ""
+    out: dict[str, Any] = {}
+    for child in children:
+        value = element_value(child)
+        if child.tag in out:
+            if not isinstance(out[child.tag], list):
+                out[child.tag] = [out[child.tag]]
+            out[child.tag].append(value)
+        else:
+            out[child.tag] = value
+    return out
+
+
+def add_value(parent: etree._Element, tag: str, value: Any) -> None:
+    """Append value under parent as <tag>: nested dicts and lists become nested elements."""
+    if isinstance(value, list):
+        for item in value:
+            add_value(parent, tag, item)
+        return
+    el = etree.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            add_value(el, key, sub)
+    elif value is not None:
+        el.text = str(value)
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    el = etree.SubElement(parent, tag)
+    if text is not None:
+        el.text = text
+    return el
+
+
+# -- response building ------------------------------------------------------------------------
+
+
+def control_block(parent: etree._Element, control: Control, status: str) -> None:
+    ctl = sub(parent, "control")
+    sub(ctl, "status", status)
+    sub(ctl, "senderid", control.senderid)
+    sub(ctl, "controlid", control.controlid)
+    sub(ctl, "uniqueid", control.uniqueid)
+    sub(ctl, "dtdversion", control.dtdversion or "3.0")
+
+
+def error_block(parent: etree._Element, errors: list[ErrorDetail]) -> None:
+    msg = sub(parent, "errormessage")
+    for e in errors:
+        err = sub(msg, "error")
+        sub(err, "errorno", e.errorno)
+        sub(err, "description", e.description)
+        sub(err, "description2", e.description2)
+        sub(err, "correction", e.correction)
+
+
+def new_response() -> etree._Element:
+    return etree.Element("response")
+
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def serialize(root: etree._Element, pretty: bool) -> bytes:
+    """UTF-8 bytes with the double-quoted declaration the real gateway sends."""
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=pretty)
+    return XML_DECLARATION + body
+
+
+def control_failure(control: Control, errors: list[ErrorDetail], pretty: bool = False) -> bytes:
+    """A whole-request failure: control status failure plus the errors."""
+    root = new_response()
+    control_block(root, control, "failure")
+    error_block(root, errors)
+    return serialize(root, pretty)
