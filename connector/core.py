@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from lxml import etree
 
 from connector.connection import resolve_connection
-from connector.errors import InputError, InputProblem, PluginConflict, UnknownKey
+from connector.errors import InputError, InputProblem, PluginConflict, TemplateError, UnknownKey
 from connector.inject import function_bodies
 from connector.inputs import prepare_inputs
 from connector.manifest import ActionSpec, DataSourceSpec, Manifest, load_manifest
@@ -55,9 +56,10 @@ class Connector:
         self.actions = _merge("action", owner, manifest.actions, registry.actions)
         self.datasources = _merge("data source", owner, manifest.datasources,
                                   registry.datasources)
-        filters = {name: r.value for name, r in registry.filters.items()}
         self._environments: dict[Path, Any] = {}
-        self._filters = filters
+        self._filters = {name: r.value for name, r in registry.filters.items()}
+        for key, registered in registry.actions.items():
+            self._check_template(key, registered)
         self._middleware: list[Middleware] = [r.value for r in registry.middleware]
         self._gateways: dict[str, Gateway] = {}
         self._gateways_lock = threading.Lock()
@@ -102,6 +104,14 @@ class Connector:
             if fingerprint not in self._gateways:
                 self._gateways[fingerprint] = self._gateway_factory(connection, self.settings)
             return self._gateways[fingerprint]
+
+    def redact(self, text: str) -> str:
+        """Remove every secret any of this connector's gateways knows of."""
+        with self._gateways_lock:
+            gateways = list(self._gateways.values())
+        for gateway in gateways:
+            text = gateway.redactor.text(text)
+        return text
 
     def close(self) -> None:
         with self._gateways_lock:
@@ -210,6 +220,16 @@ class Connector:
         arrays = bool(resolve_option(action.output.get("arrays"), values, default=True))
         given = {k: v for k, v in values.items() if k in invocation.given}
         return shape(mode, response, arrays=arrays, inputs=given)
+
+    def _check_template(self, key: str, registered: Registered) -> None:
+        action = registered.value
+        if not action.template:
+            return
+        try:
+            self._environment(action.base_dir).get_template(action.template)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"plugin {registered.plugin!r}, action {key!r}: template "
+                                f"{action.template} does not compile: {exc}") from None
 
     def _environment(self, base_dir: Path) -> Any:
         if base_dir not in self._environments:

@@ -88,6 +88,32 @@ def load_manifest(path: str | Path,
                     data.get("defaults", {}), actions, datasources)
 
 
+def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSourceSpec, ...]]:
+    """Actions and data sources from a plugin's own YAML file (`actions:` / `datasources:`).
+
+    Paths in it are relative to the file. Templates are compiled when the connector loads,
+    once every plugin's filters are known.
+    """
+    path = Path(path).resolve()
+    checker = _Checker(path)
+    data = checker.load_yaml()
+    defs = _manifest_validator().schema["$defs"]
+    fragment_schema = {
+        "type": "object", "additionalProperties": False, "$defs": defs,
+        "properties": {"actions": {"type": "array", "items": {"$ref": "#/$defs/action"}},
+                       "datasources": {"type": "array",
+                                       "items": {"$ref": "#/$defs/datasource"}}}}
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(fragment_schema).iter_errors(data))
+    if error is not None:
+        raise checker.fail(error.absolute_path, error.message)
+    data.setdefault("actions", [])
+    actions = tuple(checker.action(i, a, None) for i, a in enumerate(data["actions"]))
+    datasources = tuple(checker.datasource(i, d) for i, d in enumerate(data.get("datasources", [])))
+    checker.unique([a.key for a in actions] + [d.key for d in datasources], data)
+    return actions, datasources
+
+
 @cache
 def _manifest_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(_SCHEMA_PATH.read_text()))
@@ -147,7 +173,8 @@ class _Checker:
             raise self.fail(location, f"{relative} must describe an object of inputs")
         return schema
 
-    def action(self, index: int, entry: dict[str, Any], env: jinja2.Environment) -> ActionSpec:
+    def action(self, index: int, entry: dict[str, Any],
+               env: jinja2.Environment | None) -> ActionSpec:
         where = ["actions", index]
         schema = self.json_schema(entry["schema"], f"actions.{index}.schema")
         template = entry.get("template")
@@ -155,7 +182,8 @@ class _Checker:
         if template:
             self.file([*where, "template"], template)
             try:
-                compile_check(env, template)
+                if env is not None:
+                    compile_check(env, template)
             except jinja2.TemplateSyntaxError as exc:
                 raise self.fail([*where, "template"],
                                 f"{template}:{exc.lineno}: {exc.message}") from None

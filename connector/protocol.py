@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from connector.redact import Redactor
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -80,6 +82,8 @@ class Response:
 
 class Gateway(Protocol):
     """A connection to one account of one API, made by an auth scheme's factory."""
+
+    redactor: Redactor
 
     def execute(self, functions: list[etree._Element], options: CallOptions) -> Response:
         """Send functions in one request; raise a typed error unless every function succeeded."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
@@ -114,5 +115,13 @@ def render_xml(env: SandboxedEnvironment, template_name: str, context: Mapping[s
 
 
 def compile_check(env: SandboxedEnvironment, template_name: str) -> None:
-    """Load and compile a template, raising jinja's own error for the manifest loader to report."""
-    env.get_template(template_name)
+    """Compile a template and every template it includes; jinja's own error propagates."""
+    pending, seen = [template_name], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0]
+        env.compile(source, name)
+        pending.extend(n for n in meta.find_referenced_templates(env.parse(source)) if n)

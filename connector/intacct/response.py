@@ -88,7 +88,9 @@ def _document(raw: bytes, http_status: int) -> etree._Element:
     try:
         root = parse_document(raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES)
     except XMLInputError as exc:
-        truncated = "not well-formed" in exc.message and bool(raw.strip())
+        body = raw.strip()
+        truncated = body.startswith(b"<") and (not body.endswith(b">")
+                                               or "Premature end" in exc.message)
         raise ResponseFormatError(exc.message, status=http_status, transient=truncated,
                                   raw_response=raw[:2000].decode(errors="replace")) from None
     if root.tag != "response":

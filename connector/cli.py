@@ -1,0 +1,289 @@
+"""The `connector` command. Every command goes through the same Python API a program would use.
+
+Exit codes: 0 success, 2 bad usage or invalid input (nothing was sent), 1 an error from the
+gateway or the network. Errors print one message; --debug adds the traceback and the redacted
+request/response exchange.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from connector.catalog import describe_action, describe_datasource, export_catalog
+from connector.core import Connector, load_connector
+from connector.errors import GATEWAY_EXIT, ConnectorError, GatewayError
+from connector.manifest import load_manifest
+from connector.sandbox.cli import sandbox as sandbox_group
+
+
+class _State:
+    def __init__(self, debug: bool, manifest: str | None, plugins: tuple[str, ...]) -> None:
+        self.debug, self.manifest, self.plugins = debug, manifest, plugins
+        self._connector: Connector | None = None
+
+    @property
+    def connector(self) -> Connector:
+        if self._connector is None:
+            import importlib
+
+            modules = [importlib.import_module(name) for name in self.plugins]
+            self._connector = load_connector(self.manifest, plugins=modules)
+        return self._connector
+
+
+class _Group(click.Group):
+    """Turns ConnectorError into one clear line and the right exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConnectorError as exc:
+            debug = bool(ctx.obj and ctx.obj.debug)
+            if debug:
+                traceback.print_exc()
+                if isinstance(exc, GatewayError) and exc.raw_response:
+                    click.echo(f"response:\n{_redact_text(ctx, exc.raw_response)}", err=True)
+            click.echo(f"error: {_redact_text(ctx, exc.message)}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly, trace only when asked
+            if ctx.obj and ctx.obj.debug:
+                traceback.print_exc()
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+                       err=True)
+            ctx.exit(GATEWAY_EXIT)
+
+
+@click.group(cls=_Group)
+@click.option("--debug", is_flag=True, help="Show tracebacks and the redacted HTTP exchange.")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="Use this manifest instead of the bundled Sage Intacct connector.")
+@click.option("--plugin", "plugins", multiple=True, metavar="MODULE",
+              help="Load a plugin module by import name (entry-point plugins load anyway).")
+@click.version_option(package_name="lowcode-connector")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, manifest: str | None, plugins: tuple[str, ...]) -> None:
+    """A declarative connector for Sage Intacct, with a local gateway sandbox.
+
+    Try it without credentials: connector run getVendor --sandbox --set recordNo=1
+    """
+    ctx.obj = _State(debug, manifest, plugins)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _connector(ctx: click.Context) -> Connector:
+    return ctx.obj.connector
+
+
+def _redact_text(ctx: click.Context, text: str) -> str:
+    connector = ctx.obj._connector if ctx.obj else None
+    return connector.redact(text) if connector is not None else text
+
+
+def _emit(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _read_inputs(source: str | None, settings: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if source is not None:
+        text = sys.stdin.read() if source == "-" else _read_file(source)
+        try:
+            loaded = yaml.safe_load(text) if text.strip() else {}
+        except yaml.YAMLError as exc:
+            raise click.BadParameter(f"not valid JSON or YAML: {exc}",
+                                     param_hint="--input") from None
+        if not isinstance(loaded, dict):
+            raise click.BadParameter("must hold a JSON object of inputs", param_hint="--input")
+        values.update(loaded)
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
+        values[name] = value
+    return values
+
+
+def _read_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc.strerror}",
+                                 param_hint="--input") from None
+
+
+def input_options(function: Any) -> Any:
+    function = click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+                            help="Set one input (repeatable); applied after --input.")(function)
+    return click.option("--input", "input_file", metavar="FILE|-",
+                        help="Inputs as a JSON or YAML object, from a file or stdin.")(function)
+
+
+def connection_options(function: Any) -> Any:
+    function = click.option("--sandbox", "use_sandbox", is_flag=True,
+                            help="Run against an embedded sandbox (no credentials).")(function)
+    function = click.option("--profile", metavar="NAME",
+                            help="A profile of ~/.intacct/credentials.ini.")(function)
+    return click.option("--connection", "connection_file", metavar="FILE",
+                        help="Connection as JSON/YAML (default: INTACCT_* variables).")(function)
+
+
+@contextlib.contextmanager
+def _connection(ctx: click.Context, connection_file: str | None, profile: str | None,
+                use_sandbox: bool) -> Iterator[dict[str, Any]]:
+    connector = _connector(ctx)
+    if use_sandbox:
+        from connector.sandbox import running_sandbox
+
+        with running_sandbox(db=str(_sandbox_db()), seed="demo") as sandbox:
+            try:
+                yield sandbox.connection
+            finally:
+                connector.close()
+        return
+    yield connector.connection(file=connection_file, profile=profile)
+
+
+def _sandbox_db() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "lowcode-connector" / "sandbox.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@main.command("actions")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def list_actions(ctx: click.Context, as_json: bool) -> None:
+    """List the actions and data sources."""
+    connector = _connector(ctx)
+    rows = [("action", a.key, a.label, a.output["mode"] if isinstance(a.output["mode"], str)
+             else "from input") for a in connector.actions.values()]
+    rows += [("datasource", d.key, d.label, "picklist") for d in connector.datasources.values()]
+    if as_json:
+        _emit([{"kind": k, "key": key, "label": label, "output": out}
+               for k, key, label, out in rows])
+        return
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    for row in [("KIND", "KEY", "LABEL", "OUTPUT"), *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+@main.command()
+@click.argument("key")
+@click.pass_context
+def describe(ctx: click.Context, key: str) -> None:
+    """Show one action or data source: inputs, schema, output mode, example output."""
+    connector = _connector(ctx)
+    if key in connector.datasources:
+        _emit(describe_datasource(connector.datasources[key]))
+    else:
+        _emit(describe_action(connector.action(key)))
+
+
+@main.command()
+@click.pass_context
+def catalog(ctx: click.Context) -> None:
+    """Print the whole catalog as one JSON document (for workflow platforms)."""
+    _emit(export_catalog(_connector(ctx)))
+
+
+@main.command()
+@click.argument("key")
+@input_options
+@click.option("--connection", "connection_file", metavar="FILE",
+              help="Show the sender id of this connection (secrets are always redacted).")
+@click.pass_context
+def render(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+           connection_file: str | None) -> None:
+    """Print the request XML an action would send, secrets redacted. Sends nothing."""
+    connector = _connector(ctx)
+    connection = connector.connection(file=connection_file) if connection_file else None
+    click.echo(connector.render(key, _read_inputs(input_file, settings), connection))
+
+
+@main.command()
+@click.argument("key")
+@input_options
+@connection_options
+@click.option("--jsonl", is_flag=True,
+              help="For list actions: stream one JSON record per line as pages arrive.")
+@click.pass_context
+def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+        connection_file: str | None, profile: str | None, use_sandbox: bool,
+        jsonl: bool) -> None:
+    """Run an action and print its output as JSON."""
+    connector = _connector(ctx)
+    inputs = _read_inputs(input_file, settings)
+    with _connection(ctx, connection_file, profile, use_sandbox) as connection:
+        if jsonl:
+            for record in connector.iter_records(key, inputs, connection):
+                click.echo(json.dumps(record, ensure_ascii=False))
+            return
+        _emit(connector.invoke(key, inputs, connection))
+
+
+@main.command()
+@click.argument("key")
+@input_options
+@connection_options
+@click.pass_context
+def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+             connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
+    """Print a data source's items as [{"key": ..., "label": ...}]."""
+    connector = _connector(ctx)
+    inputs = _read_inputs(input_file, settings)
+    with _connection(ctx, connection_file, profile, use_sandbox) as connection:
+        _emit(connector.picklist(key, inputs, connection))
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def validate(ctx: click.Context, path: str | None) -> None:
+    """Check a manifest (default: the loaded connector's): schema, files, templates, keys."""
+    if path is None:
+        connector = _connector(ctx)
+        path = str(connector.manifest.path)
+    from connector.plugins import collect, plugin_manager
+
+    filters = {n: r.value for n, r in collect(plugin_manager()).filters.items()}
+    manifest = load_manifest(path, filters)
+    click.echo(f"ok: {manifest.path} ({len(manifest.actions)} actions, "
+               f"{len(manifest.datasources)} data sources)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_context
+def plugins(ctx: click.Context, as_json: bool) -> None:
+    """List the loaded plugins and what each registered."""
+    summary = _connector(ctx).registry.summary()
+    if as_json:
+        _emit(summary)
+        return
+    for row in summary:
+        click.echo(row["plugin"])
+        for kind in ("connectors", "actions", "datasources", "auth_schemes", "filters",
+                     "middleware"):
+            if row[kind]:
+                click.echo(f"  {kind}: {', '.join(row[kind])}")
+
+
+main.add_command(sandbox_group, "sandbox")
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled connector, and a sandbox gateway on loopback per test module."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from connector.core import Connector, load_connector
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "plugins" / "vendor_lookup"))
+
+
+@pytest.fixture(scope="session")
+def connector() -> Connector:
+    loaded = load_connector()
+    yield loaded
+    loaded.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    """A fresh sandbox company (demo seed, in memory) for one test module."""
+    from connector.sandbox import running_sandbox
+
+    with running_sandbox(db=":memory:", seed="demo") as running:
+        yield running
+
+
+@pytest.fixture()
+def connection(sandbox) -> dict:
+    return dict(sandbox.connection)

@@ -1,0 +1,67 @@
+"""Input validation: every problem at once, with titles and paths; coercion of form text."""
+
+import pytest
+
+from connector.errors import InputError
+from connector.inputs import parse_date, prepare_inputs
+
+SCHEMA = {
+    "type": "object",
+    "required": ["vendorName"],
+    "properties": {
+        "vendorName": {"type": "string", "title": "Vendor Name"},
+        "onHold": {"type": "boolean", "title": "On Hold"},
+        "creditLimit": {"type": "number", "title": "Credit Limit"},
+        "whenDue": {"type": "string", "format": "date", "title": "Due Date"},
+        "keys": {"type": ["string", "array"], "x-delimiter": ",", "maxItems": 3,
+                 "items": {"type": "string"}, "title": "Keys"},
+        "field": {"type": "string", "default": "*", "title": "Field"},
+        "lines": {"type": ["array", "string"], "title": "Lines", "items": {
+            "type": "object", "required": ["amount"],
+            "properties": {"amount": {"type": "number", "title": "Amount"}}}},
+    },
+}
+
+
+def test_form_text_is_coerced_and_defaults_applied():
+    values = prepare_inputs("x", SCHEMA, {
+        "vendorName": "Acme", "onHold": "TRUE", "creditLimit": "1500.50",
+        "whenDue": "2024-01-15", "keys": " 1, 2 ,,3 ", "lines": [{"amount": "3"}]})
+    assert values == {"vendorName": "Acme", "onHold": True, "creditLimit": 1500.5,
+                      "whenDue": "01/15/2024", "keys": ["1", "2", "3"],
+                      "lines": [{"amount": 3}], "field": "*"}
+
+
+def test_json_booleans_and_intacct_dates_pass_through():
+    values = prepare_inputs("x", SCHEMA, {"vendorName": "A", "onHold": False,
+                                          "whenDue": "1/5/2024"})
+    assert values["onHold"] is False and values["whenDue"] == "01/05/2024"
+
+
+def test_every_problem_is_reported_at_once_with_title_and_path():
+    with pytest.raises(InputError) as caught:
+        prepare_inputs("createThing", SCHEMA, {
+            "onHold": "maybe", "whenDue": "15.01.2024", "keys": "1,2,3,4",
+            "bogus": 1, "lines": [{"amount": 1}, {}]})
+    problems = {p.path: p for p in caught.value.problems}
+    assert set(problems) == {"vendorName", "onHold", "whenDue", "keys", "", "lines[1].amount"}
+    assert problems["vendorName"].problem == "is required"
+    assert problems["vendorName"].title == "Vendor Name"
+    assert "use MM/DD/YYYY or YYYY-MM-DD" in problems["whenDue"].problem
+    assert problems["lines[1].amount"].title == "Lines > Amount"
+    assert "bogus" in problems[""].problem
+    message = str(caught.value)
+    assert message.startswith("invalid input for createThing:")
+    assert "On Hold (onHold): 'maybe' is not of type boolean" in message
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("text", ["02/30/2024", "2024-13-01", "yesterday", "2024/01/15", ""])
+def test_bad_dates_are_rejected(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_inputs_must_be_an_object():
+    with pytest.raises(InputError, match="inputs must be a JSON object"):
+        prepare_inputs("x", SCHEMA, ["not", "an", "object"])

@@ -1,0 +1,91 @@
+"""A broken manifest gives one readable error: file, line, path inside the YAML, problem."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from connector.errors import ManifestError
+from connector.manifest import load_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def copy(tmp_path):
+    """A copy of the bundled connector to break in one place."""
+    for name in ("schemas", "actions", "datasources", "examples"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "manifest.yaml", tmp_path / "manifest.yaml")
+    return tmp_path
+
+
+def edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_the_bundled_manifest_loads():
+    manifest = load_manifest(ROOT / "manifest.yaml", {"active_status": str, "ymd": str})
+    assert manifest.connector["key"] == "sage-intacct"
+    assert {a.key for a in manifest.actions} >= {"createVendor", "rawRequest"}
+
+
+def test_schema_violation_names_path_and_line(copy):
+    edit(copy / "manifest.yaml", lambda d: d["actions"][2]["output"].update(mode="bogus"))
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
+    error = caught.value
+    assert error.path == "actions[2].output.mode"
+    assert error.line is not None and error.file.endswith("manifest.yaml")
+    assert "manifest.yaml:" in str(error) and "actions[2].output.mode" in str(error)
+
+
+def test_missing_template_file(copy):
+    (copy / "actions" / "getVendor.xml.j2").unlink()
+    with pytest.raises(ManifestError, match=r"actions\[1\].template: file actions/getVendor"):
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
+
+
+def test_template_that_does_not_compile(copy):
+    (copy / "actions" / "getVendor.xml.j2").write_text("<read>{% if %}</read>")
+    with pytest.raises(ManifestError, match=r"getVendor.xml.j2:1"):
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
+
+
+def test_template_using_an_unregistered_filter(copy):
+    with pytest.raises(ManifestError, match="No filter named 'active_status'"):
+        load_manifest(copy / "manifest.yaml", {})
+
+
+def test_invalid_input_schema(copy):
+    (copy / "schemas" / "getVendor.json").write_text('{"type": "object", "properties": 3}')
+    with pytest.raises(ManifestError, match="not a valid JSON Schema"):
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
+
+
+def test_duplicate_keys(copy):
+    edit(copy / "manifest.yaml", lambda d: d["actions"][1].update(key="createVendor"))
+    with pytest.raises(ManifestError, match=r"actions\[1\].key: duplicate key 'createVendor'"):
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
+
+
+def test_xml_input_must_name_an_input(copy):
+    edit(copy / "manifest.yaml",
+         lambda d: d["actions"][5]["xml_inputs"][0].update(input="nope"))
+    with pytest.raises(ManifestError, match="'nope' is not an input"):
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
+
+
+def test_yaml_syntax_error_has_a_line(copy):
+    (copy / "manifest.yaml").write_text("connector: [unclosed\n")
+    with pytest.raises(ManifestError, match=r"manifest.yaml:\d+: not valid YAML"):
+        load_manifest(copy / "manifest.yaml")
+
+
+def test_bad_datasource_declaration(copy):
+    (copy / "datasources" / "selectVendor.yaml").write_text("object: VENDOR\n")
+    with pytest.raises(ManifestError, match="'key_field' is a required property"):
+        load_manifest(copy / "manifest.yaml", {"active_status": str})
