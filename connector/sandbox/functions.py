@@ -454,6 +454,23 @@ def _legacy_update(spec: legacy.LegacySpec) -> Handler:
     return handler
 
 
+def _legacy_delete(obj: str, attribute: str) -> Handler:
+    """delete_vendor / delete_customer: the record addressed by its ID attribute."""
+
+    def handler(ctx: Context, body: etree._Element) -> list[etree._Element]:
+        odef = OBJECTS[obj]
+        id_value = (body.get(attribute) or "").strip()
+        if not id_value:
+            raise GatewayError(errors.invalid_argument(f"<{body.tag}> requires {attribute}"))
+        record = ctx.store.get_by_id(obj, id_value)
+        if record is None:
+            raise GatewayError(errors.record_not_found(odef.label, id_value, "delete"))
+        ctx.records.delete(odef, record["RECORDNO"])
+        return [_key(id_value)]
+
+    return handler
+
+
 FUNCTIONS: dict[str, Handler] = {
     "create": fn_create,
     "update": fn_update,
@@ -467,6 +484,8 @@ FUNCTIONS: dict[str, Handler] = {
     "update_invoice": _legacy_update(legacy.INVOICE),
     "create_aradjustment": _legacy_create(legacy.ADJUSTMENT),
     "update_aradjustment": _legacy_update(legacy.ADJUSTMENT),
+    "delete_vendor": _legacy_delete("VENDOR", "vendorid"),
+    "delete_customer": _legacy_delete("CUSTOMER", "customerid"),
 }
 
 #: Functions whose failure result still carries an empty objects list (doc 003 example).
