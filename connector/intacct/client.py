@@ -215,6 +215,8 @@ class IntacctGateway:
         headers = {"Content-Type": "application/xml", "Accept": "application/xml",
                    **options.headers}
         timeout = options.retry.timeout_ms / 1000
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("request to %s:\n%s", url, self.redactor.bytes(payload))
         try:
             with self._limiter:
                 self.requests_sent += 1
@@ -225,6 +227,8 @@ class IntacctGateway:
         except requests.RequestException as exc:
             raise TransportError(f"could not reach {url}: {type(exc).__name__}",
                                  transient=True) from None
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
             _raise_http(http)
         return parse_response(http.content, http_status=http.status_code)
