@@ -1,0 +1,99 @@
+"""The standard checks every declared action and data source must pass, for any manifest.
+
+Plugin authors call these from their own tests (see tests/test_standard_suite.py): the schema is
+valid and form-ready, the example inputs render to well-formed XML, a missing required input is
+named in the error, and the declared output mode agrees with the example output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+
+from connector.core import Connector
+from connector.errors import InputError
+from connector.manifest import ActionSpec, DataSourceSpec
+
+
+def example_inputs(schema: dict[str, Any], *, required_only: bool = False) -> dict[str, Any]:
+    """Inputs built from each property's first example (only the required ones if asked)."""
+    required = set(schema.get("required", []))
+    values = {}
+    for name, prop in schema.get("properties", {}).items():
+        if required_only and name not in required:
+            continue
+        if prop.get("examples"):
+            values[name] = prop["examples"][0]
+    return values
+
+
+def schema_problems(connector: Connector, spec: ActionSpec | DataSourceSpec) -> list[str]:
+    """Why a form could not be rendered from this schema alone; empty when it can."""
+    schema = spec.schema
+    problems = []
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        problems.append(f"not a valid JSON Schema: {exc.message}")
+    properties = schema.get("properties", {})
+    for name in schema.get("required", []):
+        if name not in properties:
+            problems.append(f"required input {name!r} is not a property")
+        elif not properties[name].get("examples") and "default" not in properties[name]:
+            problems.append(f"required input {name!r} has no example")
+    for name, prop in properties.items():
+        if not prop.get("title"):
+            problems.append(f"input {name!r} has no title")
+        source = prop.get("x-datasource")
+        if source is not None and source not in connector.datasources:
+            problems.append(f"input {name!r} names an unknown data source {source!r}")
+    return problems
+
+
+def render_examples(connector: Connector, action: ActionSpec) -> list[Any]:
+    """Render the full and the minimal example; returns the parsed function bodies."""
+    bodies = []
+    for required_only in (False, True):
+        inputs = example_inputs(action.schema, required_only=required_only)
+        bodies.extend(connector.prepare(action.key, inputs)[1])
+    return bodies
+
+
+def missing_input_problems(connector: Connector, action: ActionSpec) -> list[str]:
+    """For each required input: leaving it out must raise InputError naming it."""
+    problems = []
+    full = example_inputs(action.schema)
+    for name in action.schema.get("required", []):
+        inputs = {k: v for k, v in full.items() if k != name}
+        try:
+            connector.prepare(action.key, inputs)
+        except InputError as exc:
+            if not any(p.path == name and "required" in p.problem for p in exc.problems):
+                problems.append(f"leaving out {name!r} gave: {exc.message}")
+        else:
+            problems.append(f"leaving out required {name!r} was accepted")
+    return problems
+
+
+def output_mode_problems(action: ActionSpec) -> list[str]:
+    """Whether the example output has the structure the declared output mode produces."""
+    example = action.example_output
+    if example is None:
+        return []
+    if not isinstance(example, dict) or "data" not in example:
+        return ["example output must be an object with a 'data' key"]
+    data = example["data"]
+    mode = action.output["mode"]
+    modes = set(mode["values"].values()) if isinstance(mode, dict) else {mode}
+    expected = {
+        "result": lambda d: isinstance(d, dict) and {"_status", "_data"} <= set(d),
+        "response": lambda d: isinstance(d, dict) and "response" in d,
+        "record": lambda d: isinstance(d, dict) and "RECORDNO" in d,
+        "records": lambda d: isinstance(d, list),
+        "xml": lambda d: isinstance(d, str),
+        "inputs": lambda d: isinstance(d, dict) and "_controlId" in d,
+    }
+    if not any(expected[m](data) for m in modes):
+        return [f"example output does not look like output mode {'/'.join(sorted(modes))}"]
+    return []
