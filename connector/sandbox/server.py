@@ -29,6 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "IntacctSandbox/1.0"
     timeout = 60  # idle keep-alive connections end instead of pinning a thread
+    disable_nagle_algorithm = True  # headers and body go out separately: avoid 40 ms stalls
 
     def setup(self) -> None:
         if isinstance(self.request, ssl.SSLSocket):
