@@ -20,6 +20,7 @@ from typing import Any
 import click
 import yaml
 
+from connector.bulk import run_bulk
 from connector.catalog import describe_action, describe_datasource, export_catalog
 from connector.core import Connector, load_connector
 from connector.errors import GATEWAY_EXIT, ConnectorError, GatewayError
@@ -248,6 +249,56 @@ def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tup
     inputs = _read_inputs(input_file, settings)
     with _connection(ctx, connection_file, profile, use_sandbox) as connection:
         _emit(connector.picklist(key, inputs, connection))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--input", "input_file", required=True, metavar="FILE|-",
+              help="One JSON object of inputs per line (JSON lines).")
+@click.option("--journal", type=click.Path(dir_okay=False),
+              help="Resume file: run again with the same journal to finish a killed run.")
+@click.option("--transaction", is_flag=True,
+              help="Each batch is all or nothing (transaction=\"true\").")
+@click.option("--batch-size", type=click.IntRange(1, 100), help="Functions per request.")
+@connection_options
+@click.pass_context
+def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None, transaction: bool,
+         batch_size: int | None, connection_file: str | None, profile: str | None,
+         use_sandbox: bool) -> None:
+    """Run an action for every line of a JSON-lines file; print one result line per record.
+
+    Results come in input order, each {"index", "status", "data" or "error"}. Exit 1 when any
+    record failed.
+    """
+    connector = _connector(ctx)
+    lines = _jsonl_lines(input_file)
+    failed = 0
+    show_bar = sys.stderr.isatty() and input_file != "-"
+    with _connection(ctx, connection_file, profile, use_sandbox) as connection, \
+            click.progressbar(length=len(lines), label=key, file=sys.stderr,
+                              hidden=not show_bar) as bar:
+        for entry in run_bulk(connector, key, _parse_lines(lines), connection,
+                              journal=journal, batch_size=batch_size,
+                              transaction=transaction, progress=bar.update):
+            failed += entry["status"] != "success"
+            click.echo(json.dumps(entry, ensure_ascii=False, default=str))
+    if failed:
+        click.echo(f"{failed} of {len(lines)} records failed", err=True)
+        ctx.exit(GATEWAY_EXIT)
+
+
+def _jsonl_lines(source: str) -> list[str]:
+    text = sys.stdin.read() if source == "-" else _read_file(source)
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _parse_lines(lines: list[str]) -> Iterator[Any]:
+    for number, line in enumerate(lines, 1):
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(f"line {number} is not JSON: {exc}",
+                                     param_hint="--input") from None
 
 
 @main.command()

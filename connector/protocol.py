@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from connector.errors import FunctionError
 from connector.redact import Redactor
 
 
@@ -53,6 +54,7 @@ class Result:
     data: etree._Element | None = None
     key: str | None = None
     errors: list[Any] = field(default_factory=list)
+    already_applied: bool = False
 
     @property
     def records(self) -> list[etree._Element]:
@@ -70,6 +72,11 @@ class Result:
     def attribute(self, name: str) -> str | None:
         return self.data.get(name) if self.data is not None else None
 
+    def error(self, raw_response: str = "") -> FunctionError:
+        """This result's failure as a typed error (aborted when rolled back for another's)."""
+        return FunctionError(self.errors, raw_response, function=self.function,
+                             controlid=self.controlid, aborted=self.status == "aborted")
+
 
 @dataclass
 class Response:
@@ -85,8 +92,9 @@ class Gateway(Protocol):
 
     redactor: Redactor
 
-    def execute(self, functions: list[etree._Element], options: CallOptions) -> Response:
-        """Send functions in one request; raise a typed error unless every function succeeded."""
+    def execute(self, functions: list[etree._Element], options: CallOptions, *,
+                check: bool = True, controlids: list[str] | None = None) -> Response:
+        """Send functions in one request; with check, raise unless every function succeeded."""
 
     def paginate(self, function: etree._Element, options: CallOptions) -> Iterator[Result]:
         """Send a query and yield its result page by page until nothing remains."""

@@ -11,8 +11,11 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
+
+from lxml import etree
 
 from connector.protocol import Response, Result
 from connector.xmljson import document_to_json, record_to_dict
@@ -54,7 +57,7 @@ def shape(mode: str, response: Response, *, arrays: bool = True,
 
 def summary(result: Result) -> dict[str, Any]:
     records = [record_to_dict(r) for r in result.records]
-    return {
+    shaped = {
         "_status": result.status,
         "_functionName": result.function,
         "_controlId": result.controlid,
@@ -62,3 +65,22 @@ def summary(result: Result) -> dict[str, Any]:
         "_count": result.count if result.data is not None else len(records),
         "_data": records,
     }
+    if result.already_applied:
+        shaped["_alreadyApplied"] = True  # ran on an earlier attempt; its data was lost
+    return shaped
+
+
+def shape_result(mode: str, response: Response, index: int, *, arrays: bool = True,
+                 inputs: Mapping[str, Any] | None = None) -> Any:
+    """Shape one function's result out of a many-function response (bulk)."""
+    if mode == "response":
+        single = copy.deepcopy(response.root)
+        operation = single.find("operation")
+        for i, element in enumerate(operation.findall("result")):
+            if i != index:
+                operation.remove(element)
+        return document_to_json(single, arrays=arrays)
+    if mode == "xml":
+        return etree.tostring(response.results[index].element, encoding="unicode")
+    one = Response(root=response.root, raw=b"", results=[response.results[index]])
+    return shape(mode, one, arrays=arrays, inputs=inputs)

@@ -88,9 +88,14 @@ class IntacctGateway:
     # -- the Gateway protocol -------------------------------------------------------------
 
     def execute(self, functions: list[etree._Element], options: CallOptions, *,
-                check: bool = True) -> Response:
-        """Send functions in one request; with check, raise the first failed function's error."""
-        numbered = [(str(uuid.uuid4()), body) for body in functions]
+                check: bool = True, controlids: list[str] | None = None) -> Response:
+        """Send functions in one request; with check, raise the first failed function's error.
+
+        `controlids` (one per function) lets a caller that may re-send the same work later,
+        such as a resumed bulk run, keep them stable so that uniqueid deduplicates it.
+        """
+        ids = controlids or [str(uuid.uuid4()) for _ in functions]
+        numbered = list(zip(ids, functions, strict=True))
         response = self._with_session(numbered, options)
         if check:
             raise_for_failures(response)
@@ -197,8 +202,7 @@ class IntacctGateway:
                 response = self._post(url, payload, options)
                 if track_session:
                     self._slide_session(response)
-                if attempt and any(is_already_executed(r.errors) for r in response.results):
-                    log.info("the gateway had already executed a retried function")
+                _accept_already_executed(response)
                 retry_after = _busy(response)
                 if retry_after is None or attempt >= policy.max_retries:
                     return response
@@ -238,6 +242,22 @@ class IntacctGateway:
         session = self._session
         if expiry and session is not None:
             session.expires = expiry
+
+
+def _accept_already_executed(response: Response) -> None:
+    """A function refused because its controlid already ran was applied before: a retry after
+    a lost response, or a resumed bulk run. Report it as done rather than failed."""
+    for result in response.results:
+        if result.status == "failure" and is_already_executed(result.errors):
+            log.info("function %s was already applied; not run again", result.controlid)
+            result.status, result.already_applied = "success", True
+            status = result.element.find("status")
+            if status is not None:
+                status.text = "success"
+            errormessage = result.element.find("errormessage")
+            if errormessage is not None:
+                result.element.remove(errormessage)
+            etree.SubElement(result.element, "alreadyapplied").text = "true"
 
 
 def _raise_http(http: requests.Response) -> None:

@@ -13,7 +13,6 @@ from connector.errors import (
     AuthenticationError,
     ControlError,
     ErrorDetail,
-    FunctionError,
     TransportError,
     XMLInputError,
 )
@@ -60,12 +59,7 @@ def raise_for_failures(response: Response) -> None:
     if not failed:
         return
     first = next((r for r in failed if r.status == "failure"), failed[0])
-    raise function_error(first, response.raw.decode("utf-8", errors="replace"))
-
-
-def function_error(result: Result, raw: str = "") -> FunctionError:
-    return FunctionError(result.errors, raw, function=result.function,
-                         controlid=result.controlid, aborted=result.status == "aborted")
+    raise first.error(response.raw.decode("utf-8", errors="replace"))
 
 
 def errors_of(errormessage: etree._Element | None) -> list[ErrorDetail]:

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from connector.errors import ManifestError
+from connector.intacct.filters import FILTERS
 from connector.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ def edit(path: Path, change) -> None:
 
 
 def test_the_bundled_manifest_loads():
-    manifest = load_manifest(ROOT / "manifest.yaml", {"active_status": str, "ymd": str})
+    manifest = load_manifest(ROOT / "manifest.yaml", FILTERS)
     assert manifest.connector["key"] == "sage-intacct"
     assert {a.key for a in manifest.actions} >= {"createVendor", "rawRequest"}
 
@@ -36,7 +37,7 @@ def test_the_bundled_manifest_loads():
 def test_schema_violation_names_path_and_line(copy):
     edit(copy / "manifest.yaml", lambda d: d["actions"][2]["output"].update(mode="bogus"))
     with pytest.raises(ManifestError) as caught:
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
     error = caught.value
     assert error.path == "actions[2].output.mode"
     assert error.line is not None and error.file.endswith("manifest.yaml")
@@ -46,13 +47,13 @@ def test_schema_violation_names_path_and_line(copy):
 def test_missing_template_file(copy):
     (copy / "actions" / "getVendor.xml.j2").unlink()
     with pytest.raises(ManifestError, match=r"actions\[1\].template: file actions/getVendor"):
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
 
 
 def test_template_that_does_not_compile(copy):
     (copy / "actions" / "getVendor.xml.j2").write_text("<read>{% if %}</read>")
     with pytest.raises(ManifestError, match=r"getVendor.xml.j2:1"):
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
 
 
 def test_template_using_an_unregistered_filter(copy):
@@ -63,20 +64,20 @@ def test_template_using_an_unregistered_filter(copy):
 def test_invalid_input_schema(copy):
     (copy / "schemas" / "getVendor.json").write_text('{"type": "object", "properties": 3}')
     with pytest.raises(ManifestError, match="not a valid JSON Schema"):
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
 
 
 def test_duplicate_keys(copy):
     edit(copy / "manifest.yaml", lambda d: d["actions"][1].update(key="createVendor"))
     with pytest.raises(ManifestError, match=r"actions\[1\].key: duplicate key 'createVendor'"):
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
 
 
 def test_xml_input_must_name_an_input(copy):
     edit(copy / "manifest.yaml",
          lambda d: d["actions"][5]["xml_inputs"][0].update(input="nope"))
     with pytest.raises(ManifestError, match="'nope' is not an input"):
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
 
 
 def test_yaml_syntax_error_has_a_line(copy):
@@ -88,4 +89,4 @@ def test_yaml_syntax_error_has_a_line(copy):
 def test_bad_datasource_declaration(copy):
     (copy / "datasources" / "selectVendor.yaml").write_text("object: VENDOR\n")
     with pytest.raises(ManifestError, match="'key_field' is a required property"):
-        load_manifest(copy / "manifest.yaml", {"active_status": str})
+        load_manifest(copy / "manifest.yaml", FILTERS)
