@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import errors
-from .config import DEFAULT_CONNECTION, GATEWAY_PATH, SandboxConfig
+from .config import GATEWAY_PATH, SandboxConfig
 from .faults import Faults
 from .gateway import Gateway, Reply, Stats
 from .protocol import Control, control_failure
@@ -146,10 +146,14 @@ class Sandbox:
 
     @property
     def connection(self) -> dict[str, Any]:
-        """Connection inputs for our client pointing at this sandbox."""
+        """Connection inputs for our client: this sandbox's credentials and URL."""
         hosts = {urlsplit(u).hostname or "" for u in (self.url, self.public_url)}
         return {
-            **DEFAULT_CONNECTION,
+            "senderId": self.config.sender_id,
+            "senderPassword": self.config.sender_password,
+            "companyId": self.config.company_id,
+            "userId": self.config.user_id,
+            "userPassword": self.config.user_password,
             "endpointUrl": self.url,
             "allowedEndpointHosts": sorted(h for h in hosts if h),
         }

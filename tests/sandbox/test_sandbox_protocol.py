@@ -7,6 +7,7 @@ import time
 import requests
 from sandbox_gw import Client, login_xml, request_xml
 
+from connector.sandbox import SandboxConfig, running_sandbox
 from connector.sandbox.config import DEFAULT_CONNECTION
 
 
@@ -210,3 +211,26 @@ def test_values_are_escaped(client: Client) -> None:
     read = client.call(f"<read><object>VENDOR</object><keys>{recordno}</keys></read>")
     assert read.result().findtext("data/VENDOR/NAME") == 'A & B <tag> "q"'
     assert b"A &amp; B &lt;tag&gt;" in read.http.content
+
+
+def test_connection_dict_carries_the_configured_credentials() -> None:
+    config = SandboxConfig(sender_password="s3cret-sender", user_password="s3cret-user")
+    with running_sandbox(seed=None, config=config) as sb:
+        conn = sb.connection
+        assert conn == {
+            "senderId": "sandbox_sender",
+            "senderPassword": "s3cret-sender",
+            "companyId": "SANDBOX",
+            "userId": "sandbox_user",
+            "userPassword": "s3cret-user",
+            "endpointUrl": sb.url,
+            "allowedEndpointHosts": ["127.0.0.1"],
+        }
+        client = Client(sb)
+        reply = client.call(
+            "<getAPISession/>",
+            auth=login_xml(password="s3cret-user"),
+            sender_password="s3cret-sender",
+        )
+        assert reply.auth_status == "success"
+        client.close()
