@@ -40,7 +40,8 @@ def malformed_request(detail: str) -> ErrorDetail:
 
 
 def bad_sender() -> ErrorDetail:
-    """XL03000006 for an unknown sender or wrong sender password (SDK: OnlineResponseTest)."""
+    """XL03000006 for an unknown sender or a wrong sender password (errorno as in the SDK
+    fixtures; text as real responses word it)."""
     return ErrorDetail(
         "XL03000006",
         "",

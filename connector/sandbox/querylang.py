@@ -20,6 +20,7 @@ SQL. The `query` function's XML filters reuse the same node classes.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -101,9 +102,11 @@ def like(value: Any, pattern: str) -> bool:
 # -- AST ---------------------------------------------------------------------------------------
 
 
-class Node:
-    def matches(self, record: Record, obj: str | None = None) -> bool:  # pragma: no cover
-        raise NotImplementedError
+class Node(ABC):
+    """A condition on one record; `obj` lets OBJECT.FIELD prefixes resolve."""
+
+    @abstractmethod
+    def matches(self, record: Record, obj: str | None = None) -> bool: ...
 
 
 _CMP = {
