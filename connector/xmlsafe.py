@@ -27,6 +27,8 @@ def _parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_blank_text=True,
+        remove_comments=True,
+        remove_pis=True,
     )
 
 

@@ -12,17 +12,10 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import ErrorDetail, GatewayError, malformed_request
+from connector.errors import XMLInputError
+from connector.xmlsafe import parse_document
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    dtd_validation=False,
-    remove_comments=True,
-    remove_pis=True,
-)
+from .errors import ErrorDetail, GatewayError, malformed_request
 
 
 @dataclass
@@ -67,12 +60,9 @@ class Request:
 def parse_xml(body: bytes) -> etree._Element:
     """Parse untrusted XML; a DOCTYPE or any parse error is a malformed request."""
     try:
-        root = etree.fromstring(body, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise GatewayError(malformed_request(f"not well-formed XML ({exc.msg})")) from None
-    if root.getroottree().docinfo.doctype:
-        raise GatewayError(malformed_request("a DOCTYPE is not allowed"))
-    return root
+        return parse_document(body, what="the request", max_bytes=len(body) + 1)
+    except XMLInputError as exc:
+        raise GatewayError(malformed_request(exc.message)) from None
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:
