@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from connector.core import Connector
 from connector.errors import ConnectorError, UnknownKey
-from connector.shaping import resolve_option, shape_result
+from connector.shaping import add_keys, resolve_option, shape_result
 
 
 @dataclass
@@ -161,6 +161,8 @@ def _send(connector: Connector, gateway: Any, action: Any, batch: _Batch, option
                    for i in batch.indexes]
     else:
         arrays = bool(resolve_option(action.output.get("arrays"), {}, default=True))
+        if action.output.get("key_from_record"):
+            add_keys(response)
         entries = []
         for position, index in enumerate(batch.indexes):
             result = response.results[position]

@@ -25,7 +25,7 @@ from connector.inputs import prepare_inputs
 from connector.manifest import ActionSpec, DataSourceSpec, Manifest, load_manifest
 from connector.plugins import Registered, Registry, collect, plugin_manager
 from connector.protocol import CallOptions, Gateway, RetryPolicy
-from connector.shaping import resolve_option, shape
+from connector.shaping import add_keys, resolve_option, shape
 from connector.templates import make_environment, render_xml
 from connector.xmljson import record_to_dict
 
@@ -217,6 +217,8 @@ class Connector:
                                                               invocation.options)
                     for r in result.records]
         response = invocation.gateway.execute(invocation.functions, invocation.options)
+        if action.output.get("key_from_record"):
+            add_keys(response)
         arrays = bool(resolve_option(action.output.get("arrays"), values, default=True))
         given = {k: v for k, v in values.items() if k in invocation.given}
         return shape(mode, response, arrays=arrays, inputs=given)

@@ -10,6 +10,7 @@ input's title and path.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -75,6 +76,15 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem]) -> Any:
     types = _types(schema)
+    if isinstance(value, str) and types & {"array", "object"} and value.lstrip()[:1] in "[{":
+        # Workflow platforms hand over text: JSON text for a list or object input is decoded
+        # (XML, the other text such inputs take, starts with "<").
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            problems.append(InputProblem(path, schema.get("title", ""),
+                                         f"looks like JSON but is not valid: {exc.msg}"))
+            return value
     if isinstance(value, str):
         if "x-delimiter" in schema and "array" in types:
             return [part.strip() for part in value.split(schema["x-delimiter"]) if part.strip()]

@@ -37,6 +37,19 @@ def resolve_option(option: Any, inputs: Mapping[str, Any], default: Any = None) 
     return mapping.get(text, default)
 
 
+def add_keys(response: Response) -> None:
+    """Give each successful result without a <key> one from its first record's RECORDNO."""
+    for result in response.results:
+        if result.status != "success" or result.element.find("key") is not None:
+            continue
+        recordno = result.records[0].findtext("RECORDNO") if result.records else None
+        if recordno:
+            key = etree.Element("key")
+            key.text = recordno
+            result.element.find("controlid").addnext(key)
+            result.key = recordno
+
+
 def shape(mode: str, response: Response, *, arrays: bool = True,
           inputs: Mapping[str, Any] | None = None) -> Any:
     """Shape a single response; `records` is handled by the runtime, which pages."""

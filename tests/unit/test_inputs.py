@@ -65,3 +65,13 @@ def test_bad_dates_are_rejected(text):
 def test_inputs_must_be_an_object():
     with pytest.raises(InputError, match="inputs must be a JSON object"):
         prepare_inputs("x", SCHEMA, ["not", "an", "object"])
+
+
+def test_json_text_for_list_inputs_is_decoded_and_xml_left_alone():
+    values = prepare_inputs("x", SCHEMA, {"vendorName": "A",
+                                          "lines": '[{"amount": "2"}, {"amount": 3}]'})
+    assert values["lines"] == [{"amount": 2}, {"amount": 3}]
+    xml = "<lineitem><amount>1</amount></lineitem>"
+    assert prepare_inputs("x", SCHEMA, {"vendorName": "A", "lines": xml})["lines"] == xml
+    with pytest.raises(InputError, match="looks like JSON but is not valid"):
+        prepare_inputs("x", SCHEMA, {"vendorName": "A", "lines": "[{oops"})
