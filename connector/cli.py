@@ -78,7 +78,7 @@ class _Group(click.Group):
 def main(ctx: click.Context, debug: bool, manifest: str | None, plugins: tuple[str, ...]) -> None:
     """A declarative connector for Sage Intacct, with a local gateway sandbox.
 
-    Try it without credentials: connector run getVendor --sandbox --set recordNo=1
+    Try it without credentials: connector run getVendor --sandbox --set recordNo=4001
     """
     ctx.obj = _State(debug, manifest, plugins)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,

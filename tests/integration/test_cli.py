@@ -164,6 +164,7 @@ def test_no_secret_in_any_output_or_log(runner, tmp_path, caplog, monkeypatch):
              "--connection", str(path)],
             ["run", "rawRequest", "--set", "data=<bogus/>", "--connection", str(path)],
             ["picklist", "selectVendor", "--connection", str(path)],
+            ["bulk", "createVendor", "--input", "-", "--connection", str(path)],
         ]
         outputs = []
         with caplog.at_level(logging.DEBUG):

@@ -193,3 +193,17 @@ def test_a_bulk_killed_mid_run_and_resumed_stores_every_record_once(tmp_path):
         assert all(line["status"] == "success" for line in lines)
         ids = stored_ids(sandbox, "KILL")
         assert len(ids) == 600 and len(set(ids)) == 600
+
+
+def test_a_session_is_renewed_before_its_timeout():
+    connector = load_connector()
+    # 62 s of inactivity allowed; the client renews 60 s ahead, so 2.5 s later it renews.
+    with running_sandbox(db=":memory:", seed=None,
+                         config=SandboxConfig(session_timeout_seconds=62)) as sandbox:
+        connector.invoke("createVendor", {"vendorName": "before"}, sandbox.connection)
+        time.sleep(2.5)
+        connector.invoke("createVendor", {"vendorName": "after"}, sandbox.connection)
+        stats = sandbox.stats.snapshot()
+        assert stats["sessions_created"] == 2
+        assert stats["requests"] == 4  # two sign-ins, two creates: no refused call
+    connector.close()
