@@ -8,6 +8,7 @@ request/response exchange.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import logging
 import os
@@ -36,8 +37,6 @@ class _State:
     @property
     def connector(self) -> Connector:
         if self._connector is None:
-            import importlib
-
             modules = [importlib.import_module(name) for name in self.plugins]
             self._connector = load_connector(self.manifest, plugins=modules)
         return self._connector
@@ -306,12 +305,9 @@ def _parse_lines(lines: list[str]) -> Iterator[Any]:
 @click.pass_context
 def validate(ctx: click.Context, path: str | None) -> None:
     """Check a manifest (default: the loaded connector's): schema, files, templates, keys."""
-    if path is None:
-        connector = _connector(ctx)
-        path = str(connector.manifest.path)
-    from connector.plugins import collect, plugin_manager
-
-    filters = {n: r.value for n, r in collect(plugin_manager()).filters.items()}
+    connector = _connector(ctx)
+    path = path or str(connector.manifest.path)
+    filters = {name: r.value for name, r in connector.registry.filters.items()}
     manifest = load_manifest(path, filters)
     click.echo(f"ok: {manifest.path} ({len(manifest.actions)} actions, "
                f"{len(manifest.datasources)} data sources)")

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -41,7 +40,7 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         if unknown:
             problems.append(InputProblem("", "", f"unknown input(s): {', '.join(unknown)}"))
             values = {k: v for k, v in values.items() if k in properties}
-    validator = _validator(_freeze(schema))
+    validator = _validator(schema)
     for error in sorted(validator.iter_errors(values), key=lambda e: list(map(str, e.path))):
         problems.append(_problem(schema, error))
     if problems:
@@ -165,23 +164,6 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
     return list(dict.fromkeys(problems))
 
 
-def _freeze(schema: Mapping[str, Any]) -> _Frozen:
-    return _Frozen(schema)
-
-
-class _Frozen:
-    """Hashes a schema by identity so that each schema's validator is built once."""
-
-    def __init__(self, schema: Mapping[str, Any]) -> None:
-        self.schema = schema
-
-    def __hash__(self) -> int:
-        return id(self.schema)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Frozen) and other.schema is self.schema
-
-
 def _format_checker() -> jsonschema.FormatChecker:
     # Dates were already checked and rewritten as MM/DD/YYYY by _coerce.
     checker = jsonschema.FormatChecker()
@@ -192,6 +174,13 @@ def _format_checker() -> jsonschema.FormatChecker:
 _FORMATS = _format_checker()
 
 
-@lru_cache(maxsize=512)
-def _validator(frozen: _Frozen) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(frozen.schema, format_checker=_FORMATS)
+# Schemas live as long as the connector that loaded them; each one's validator is built once.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], jsonschema.Draft202012Validator]] = {}
+
+
+def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, jsonschema.Draft202012Validator(schema, format_checker=_FORMATS))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
