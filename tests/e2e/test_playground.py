@@ -242,6 +242,30 @@ def test_data_source_tab_lists_items(page, service):
     expect(items).to_contain_text("Northwind Office Supply")
 
 
+UNLABELLED_OR_DUPLICATE = """() => {
+  const controls = [...document.querySelectorAll("#form input, #form select, #form textarea")];
+  const ids = [...document.querySelectorAll("[id]")].map((node) => node.id);
+  return [
+    ...controls.filter((c) => !c.id || c.labels.length === 0).map((c) => c.outerHTML),
+    ...ids.filter((id, i) => ids.indexOf(id) !== i),
+  ];
+}"""
+
+
+def test_every_form_builds_with_labelled_controls(page, service):
+    open_playground(page, service)
+    for kind in ("action", "datasource"):
+        if kind == "datasource":
+            page.get_by_role("tab", name="Data sources").click()
+        picker = page.get_by_test_id(f"{kind}-picker")
+        keys = [k for k in picker.locator("option").evaluate_all("os => os.map(o => o.value)") if k]
+        assert keys
+        for key in keys:
+            picker.select_option(key)
+            expect(page.locator("#entry-key")).to_have_text(key)
+            assert page.evaluate(UNLABELLED_OR_DUPLICATE) == [], key
+
+
 def test_wrong_token_says_unauthorized_then_a_pasted_token_works(page, service):
     open_playground(page, service, token="not-the-token")
     expect(page.get_by_test_id("banner")).to_contain_text("Unauthorized")

@@ -51,7 +51,7 @@ export function createCombobox({ id, label, placeholder, load }) {
   function choose(item) {
     chosen = item;
     input.value = item.label;
-    chosenNote.textContent = `key ${item.key}`;
+    chosenNote.textContent = item.key === item.label ? "" : `key ${item.key}`;
     open(false);
   }
 
@@ -69,8 +69,7 @@ export function createCombobox({ id, label, placeholder, load }) {
         li.id = `${id}-option-${i}`;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.dataset.key = item.key;
-        li.append(el("span", "combobox-option-key", item.key));
+        if (item.key !== item.label) li.append(el("span", "combobox-option-key", item.key));
         // mousedown would blur the input and close the list before the click lands
         li.addEventListener("mousedown", (event) => event.preventDefault());
         li.addEventListener("click", () => choose(item));
