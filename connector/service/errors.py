@@ -1,0 +1,93 @@
+"""Which HTTP status each failure gets, and keeping secrets out of every answer.
+
+422 is for our own validation (inputs, templates, the request's fields); a gateway's business
+failure (FunctionError) is 400 with its fields kept; a gateway or network failure upstream is
+502, a timeout upstream 504, upstream rate limiting 503. See docs/service.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import requests
+
+from connector.errors import (
+    ConnectorError,
+    EndpointRefused,
+    FunctionError,
+    GatewayError,
+    InputError,
+    TemplateError,
+    TransportError,
+    UnknownKey,
+    XMLInputError,
+)
+from connector.redact import Redactor
+from connector.service.responses import APIResponse
+
+UPSTREAM_TIMEOUT_STATUSES = {504, 524}  # gateway timeout; Cloudflare's "a timeout occurred"
+
+
+class BadRequest(ConnectorError):
+    """A request body that is not a JSON object."""
+
+
+def status_for(exc: ConnectorError) -> int:
+    """The HTTP status for a ConnectorError."""
+    if isinstance(exc, UnknownKey):
+        return 404
+    if isinstance(exc, (InputError, XMLInputError, TemplateError)):
+        return 422
+    if isinstance(exc, (BadRequest, FunctionError)):
+        return 400
+    if isinstance(exc, TransportError):
+        if exc.status == 429:
+            return 503
+        # The client raises its timeout inside `except requests.Timeout`, which stays the
+        # context of the TransportError it raises.
+        if isinstance(exc.__context__, requests.Timeout) or \
+                exc.status in UPSTREAM_TIMEOUT_STATUSES:
+            return 504
+        return 502
+    if isinstance(exc, (GatewayError, EndpointRefused)):
+        return 502
+    return 500
+
+
+def secret_fields(connection_schema: Mapping[str, Any]) -> set[str]:
+    """Connection fields the schema marks as secret (format password or writeOnly)."""
+    return {name for name, prop in connection_schema.get("properties", {}).items()
+            if prop.get("format") == "password" or prop.get("writeOnly")}
+
+
+class Scrubber:
+    """Removes secrets from anything the service sends: the connector's own redaction (session
+    ids, sensitive tags) plus every configured connection's passwords and the token."""
+
+    def __init__(self, redact: Callable[[str], str], secrets: Iterable[str]) -> None:
+        self._redact = redact
+        self._known = Redactor(secrets)
+
+    def text(self, value: str) -> str:
+        return self._known.text(self._redact(value))
+
+    def value(self, value: Any) -> Any:
+        """The same JSON value with every string scrubbed."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {key: self.value(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(item) for item in value]
+        return value
+
+    def error(self, exc: ConnectorError) -> APIResponse:
+        """The error as {"error": to_dict()} with its status; never the raw response."""
+        body = exc.to_dict()
+        body.pop("raw_response", None)
+        headers = {}
+        if isinstance(exc, TransportError) and exc.status == 429 and exc.retry_after:
+            headers["Retry-After"] = str(math.ceil(exc.retry_after))
+        return APIResponse({"error": self.value(body)}, status_for(exc), headers)
