@@ -41,7 +41,8 @@ async function request(method, path, body) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw new ApiError(0, { type: "NetworkError", message: `The service did not answer: ${err.message}` });
+    const message = `The service did not answer: ${err.message}`;
+    throw new ApiError(0, { type: "NetworkError", message });
   }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
@@ -58,5 +59,6 @@ export const api = {
   invoke: (key, connection, inputs) =>
     request("POST", `actions/${encodeURIComponent(key)}/invoke`, { connection, inputs }),
   datasource: (key, connection, inputs, search = "", limit = 50) =>
-    request("POST", `datasources/${encodeURIComponent(key)}`, { connection, inputs, search, limit }),
+    request("POST", `datasources/${encodeURIComponent(key)}`,
+      { connection, inputs, search, limit }),
 };

@@ -18,8 +18,10 @@ export function buildForm(schema, { loadItems }) {
   const required = new Set(schema.required || []);
   // Required inputs first: in the schema they sit in alphabetical order among dozens.
   const names = Object.keys(properties);
-  const ordered = [...names.filter((n) => required.has(n)), ...names.filter((n) => !required.has(n))];
-  const fields = ordered.map((name) => buildField([name], properties[name], required.has(name), loadItems));
+  const ordered = [...names.filter((n) => required.has(n)),
+    ...names.filter((n) => !required.has(n))];
+  const fields = ordered.map((name) =>
+    buildField([name], properties[name], required.has(name), loadItems));
 
   const element = el("div", "form-fields");
   if (fields.length) element.append(...fields.map((f) => f.element));
@@ -52,7 +54,8 @@ export function buildForm(schema, { loadItems }) {
     clearProblems() {
       element.querySelectorAll(".has-error").forEach((node) => node.classList.remove("has-error"));
       element.querySelectorAll(".field-error").forEach((node) => node.replaceChildren());
-      element.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
+      element.querySelectorAll("[aria-invalid]")
+        .forEach((node) => node.removeAttribute("aria-invalid"));
     },
   };
 }
@@ -82,7 +85,8 @@ function readFields(fields, ctx, base, checkRequired) {
   touched = touched || Object.keys(values).length > 0;
   if (checkRequired || touched) {
     for (const field of missing) {
-      ctx.problems.push({ path: formatPath([...base, field.name]), title: field.title, problem: "is required" });
+      const path = formatPath([...base, field.name]);
+      ctx.problems.push({ path, title: field.title, problem: "is required" });
     }
   }
   return { values, touched };
@@ -231,8 +235,18 @@ function buildRows(path, prop, required, loadItems) {
     const fields = Object.entries(columns).map(([column, columnProp]) =>
       buildField([...rowPath, column], columnProp, itemRequired.has(column), loadItems));
     if (openEnded) {
-      const label = fields.length ? "Other fields (JSON object)" : "Fields (JSON object)";
-      fields.push(buildField([...rowPath, OTHER_FIELDS], { title: label, type: "object" }, false, loadItems));
+      const other = buildField([...rowPath, OTHER_FIELDS],
+        { title: fields.length ? "Other fields" : "Fields", type: "object" }, false, loadItems);
+      const readJSONValue = other.read;
+      other.read = (...args) => {
+        const value = readJSONValue(...args);
+        const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+        if (value !== undefined && !isObject) {
+          throw new FieldProblem("must be a JSON object: {\"name\": value, ...}");
+        }
+        return value;
+      };
+      fields.push(other);
     }
     const remove = el("button", "link", "Remove line");
     remove.type = "button";
@@ -341,8 +355,9 @@ function formatPath(segments) {
 function pageSegments(segments, rowIndex) {
   const out = [];
   segments.forEach((segment, i) => {
-    const lines = /^\d+$/.test(segment) ? rowIndex.get(formatPath(sentSegments(segments, i))) : null;
-    out.push(lines && lines[Number(segment)] !== undefined ? String(lines[Number(segment)]) : segment);
+    const lines = /^\d+$/.test(segment) && rowIndex.get(formatPath(sentSegments(segments, i)));
+    const onPage = lines ? lines[Number(segment)] : undefined;
+    out.push(onPage === undefined ? segment : String(onPage));
   });
   return out;
 }
@@ -354,7 +369,8 @@ function sentSegments(segments, upTo) {
 // The innermost field wrapper on the page that a problem path points into.
 function fieldFor(root, segments) {
   for (let n = segments.length; n > 0; n--) {
-    const found = root.querySelector(`[data-field="${CSS.escape(segments.slice(0, n).join("-"))}"]`);
+    const key = segments.slice(0, n).join("-");
+    const found = root.querySelector(`[data-field="${CSS.escape(key)}"]`);
     if (found) return found;
   }
   return null;

@@ -80,8 +80,11 @@ function showCatalog(catalog, connections) {
   $("connector-name").textContent = `${label} ${version || ""}`.trim();
   fillSelect($("connection"), connections.map((c) => [c.name, c.name]));
   $("connection").disabled = connections.length === 0;
-  if (!connections.length) banner("The service has no connection configured: Run and data sources are unavailable.");
-  fillSelect($("action-picker"), [["", "Choose an action…"], ...catalog.actions.map((a) => [a.key, a.label])]);
+  if (!connections.length) {
+    banner("The service has no connection configured: Run and data sources are unavailable.");
+  }
+  fillSelect($("action-picker"),
+    [["", "Choose an action…"], ...catalog.actions.map((a) => [a.key, a.label])]);
   fillSelect($("datasource-picker"),
     [["", "Choose a data source…"], ...catalog.datasources.map((d) => [d.key, d.label])]);
   $("workspace").hidden = false;
@@ -164,7 +167,8 @@ async function preview() {
 
 async function run() {
   const { entry } = state.current;
-  await submit("Run", (inputs) => api.invoke(entry.key, $("connection").value, inputs), (result) => {
+  const send = (inputs) => api.invoke(entry.key, $("connection").value, inputs);
+  await submit("Run", send, (result) => {
     $("output").textContent = JSON.stringify(result, null, 2);
     $("output-box").hidden = false;
   });
@@ -227,7 +231,8 @@ function showFailure(err, form) {
     showErrors("Invalid input; nothing was sent.", problemList(error.problems));
   } else if (error.errors) {
     const layer = error.layer ? ` (${error.layer})` : "";
-    showErrors(`${error.type}${layer}: the gateway refused the request.`, gatewayErrors(error.errors));
+    showErrors(`${error.type}${layer}: the gateway refused the request.`,
+      gatewayErrors(error.errors));
   } else {
     showErrors(`${error.type || "Error"}: ${err.message}`);
   }
@@ -270,5 +275,7 @@ function gatewayErrors(errors) {
 
 function clearResults() {
   if (state.current) state.current.form.clearProblems();
-  for (const id of ["errors", "inputs-box", "xml-box", "output-box", "items-box"]) $(id).hidden = true;
+  for (const id of ["errors", "inputs-box", "xml-box", "output-box", "items-box"]) {
+    $(id).hidden = true;
+  }
 }

@@ -9,7 +9,8 @@ export function prettyXML(text) {
 
 function format(element, depth) {
   const pad = "  ".repeat(depth);
-  const attributes = [...element.attributes].map((a) => ` ${a.name}="${escape(a.value, true)}"`).join("");
+  const attributes = [...element.attributes]
+    .map((a) => ` ${a.name}="${escape(a.value, true)}"`).join("");
   const open = `<${element.nodeName}${attributes}>`;
   const close = `</${element.nodeName}>`;
   const children = [...element.childNodes].filter(
