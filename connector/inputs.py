@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from connector.errors import InputError, InputProblem
+from connector.validation import schema_errors
 
 _MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -40,8 +41,7 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         if unknown:
             problems.append(InputProblem("", "", f"unknown input(s): {', '.join(unknown)}"))
             values = {k: v for k, v in values.items() if k in properties}
-    validator = _validator(schema)
-    for error in sorted(validator.iter_errors(values), key=lambda e: list(map(str, e.path))):
+    for error in schema_errors(schema, values, _FORMATS):
         problems.append(_problem(schema, error))
     if problems:
         raise InputError(action, _dedupe(problems))
@@ -74,6 +74,8 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem]) -> Any:
+    if type(value) is str and schema.get("type") == "string" and "format" not in schema:
+        return value  # the common case, and nothing to coerce
     types = _types(schema)
     if isinstance(value, str) and types & {"array", "object"} and value.lstrip()[:1] in "[{":
         # Workflow platforms hand over text: JSON text for a list or object input is decoded
@@ -172,15 +174,3 @@ def _format_checker() -> jsonschema.FormatChecker:
 
 
 _FORMATS = _format_checker()
-
-
-# Schemas live as long as the connector that loaded them; each one's validator is built once.
-_VALIDATORS: dict[int, tuple[Mapping[str, Any], jsonschema.Draft202012Validator]] = {}
-
-
-def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
-    cached = _VALIDATORS.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        cached = (schema, jsonschema.Draft202012Validator(schema, format_checker=_FORMATS))
-        _VALIDATORS[id(schema)] = cached
-    return cached[1]

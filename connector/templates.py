@@ -9,6 +9,7 @@ for it, because Intacct reads an empty element as a value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from connector.errors import TemplateError, XMLInputError
 from connector.xmlsafe import check_element_name, parse_document
@@ -26,18 +27,32 @@ from connector.xmlsafe import check_element_name, parse_document
 def make_environment(search_path: Path, filters: Mapping[str, Callable[..., Any]]
                      ) -> SandboxedEnvironment:
     """A sandboxed, XML-autoescaping, strict environment that loads templates from search_path."""
-    env = SandboxedEnvironment(
+    env = _XMLEnvironment(
         loader=jinja2.FileSystemLoader(str(search_path)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the connector; no stat() per render
     )
     env.globals.update(el=el, wrap=wrap)
     env.filters.update(pairs=pairs, xmltext=xml_text)
     env.filters.update(filters)
     return env
+
+
+class _XMLEnvironment(SandboxedEnvironment):
+    """The sandbox, except that `el` is called straight away.
+
+    Templates call `el` once per field; the sandbox's checks on each call (is it safe, does it
+    want the context) cost more than `el` itself, and `el` is ours and known safe.
+    """
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is el and not kwargs:  # (jinja passes loop state as keywords)
+            return el(*args)
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 def xml_text(value: Any) -> str:
@@ -51,19 +66,46 @@ def xml_text(value: Any) -> str:
     return str(value)
 
 
-def el(tag: str, value: Any) -> Markup:
+class XMLFragment(str):
+    """Markup that autoescaping leaves alone (the `__html__` protocol), as markupsafe's Markup.
+
+    `el` runs once per field of every call; Markup's Python-level constructor and methods cost
+    more than `el` itself, so its results are this bare str subclass instead.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> XMLFragment:
+        return self
+
+
+def el(tag: str, value: Any) -> XMLFragment:
     """`<tag>value</tag>`, or nothing when the value was not given.
 
-    A Markup value (from a filter that builds child elements) is inserted as is; anything else
-    is escaped text.
+    Markup (from a filter that builds child elements, or another `el`) is inserted as is;
+    anything else is escaped text.
     """
     if value is None:
-        return Markup("")
-    check_element_name(tag, "element name")
-    if isinstance(value, (list, dict)):
+        return _NOTHING
+    start, end = _tags(tag)
+    if hasattr(value, "__html__"):
+        body = str(value.__html__())  # a plain str: Markup would escape what it is added to
+    elif isinstance(value, (list, dict)):
         raise TemplateError(f"el({tag!r}) got a {type(value).__name__}; loop over it instead")
-    body = value if isinstance(value, Markup) else escape(xml_text(value))
-    return Markup(f"<{tag}>{body}</{tag}>")
+    else:
+        text = value if type(value) is str else xml_text(value)
+        body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return XMLFragment(start + body + end)
+
+
+_NOTHING = XMLFragment()
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(tag: str) -> tuple[str, str]:
+    """The start and end tags of an element name, checked once per name."""
+    check_element_name(tag, "element name")
+    return f"<{tag}>", f"</{tag}>"
 
 
 def wrap(tag: str, caller: Callable[[], str]) -> Markup:

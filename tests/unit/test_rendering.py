@@ -1,11 +1,14 @@
 """Rendering the bundled actions: escaping, omitted inputs, raw XML, redaction."""
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
+from markupsafe import Markup
 
 from connector.errors import InputError, TemplateError
 from connector.inject import function_bodies
-from connector.templates import el, pairs
+from connector.templates import el, make_environment, pairs
 
 
 def body(connector, key, inputs):
@@ -87,6 +90,17 @@ def test_el_and_pairs_helpers():
     with pytest.raises(TemplateError):
         el("A", ["x"])
     assert pairs({"A": 1}) == [("A", 1)]
+
+
+def test_el_keeps_markup_values_as_elements_and_survives_autoescape():
+    nested = el("B", Markup("<year>2026</year>"))
+    assert nested == "<B><year>2026</year></B>"
+    assert el("A", nested) == "<A><B><year>2026</year></B></A>"
+    env = make_environment(Path("."), {})
+    source = ('{{ el("A", v) }}{{ el("B", v) ~ el("C", v) }}'
+              '{% for x in [1] %}{{ el("D", x) }}{% endfor %}')
+    assert env.from_string(source).render(v="x&y") == (
+        "<A>x&amp;y</A><B>x&amp;y</B><C>x&amp;y</C><D>1</D>")
 
 
 def test_render_redacts_passwords_session_and_sensitive_tags(connector):
