@@ -3,7 +3,7 @@
 
 const TOKEN_KEY = "connector.token";
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(status, error) {
     super(error.message || `HTTP ${status}`);
     this.status = status;
