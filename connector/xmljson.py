@@ -14,6 +14,8 @@ from lxml import etree
 
 def element_to_json(element: etree._Element, *, arrays: bool = True) -> Any:
     """Convert one element's content (not its own tag) to JSON."""
+    if not len(element) and not element.attrib:
+        return element.text or ""  # most elements of a record: checked first, it is the hot path
     children = [c for c in element if isinstance(c.tag, str)]
     attributes = dict(element.attrib)
     text = (element.text or "").strip() if children else (element.text or "")

@@ -1,0 +1,136 @@
+"""B3: queryAndList over 100,000 sandbox records, streamed page by page.
+
+The sandbox runs in its own process; each reader runs in a fresh process whose peak resident
+memory (wait4's ru_maxrss) is compared between reading 100,000 records and reading 100. The
+difference is what the records cost while streaming: it must stay under 50 MB. Both readers a
+user has are measured: the Python API (Connector.iter_records) and the CLI as JSON lines.
+
+    python benchmarks/streaming.py [--records 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from connector.sandbox import DEFAULT_CONNECTION
+
+try:
+    from company import add_vendors
+except ImportError:  # imported as benchmarks.streaming
+    from benchmarks.company import add_vendors
+
+SMALL = 100
+ALL = ""  # queryAndList with no query lists every record
+
+
+def run(records: int = 100_000) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "b3.sqlite3")
+        add_vendors(db, records)
+        with sandbox_process(db) as url:
+            connection = Path(tmp) / "connection.json"
+            connection.write_text(json.dumps(dict(
+                DEFAULT_CONNECTION, endpointUrl=url, allowedEndpointHosts=["127.0.0.1"])))
+            small_query = f"RECORDNO < {_first_recordno(records) + SMALL}"
+            figures: dict[str, Any] = {"records": records}
+            for reader in ("api", "cli"):
+                few = _read(reader, connection, small_query)
+                many = _read(reader, connection, ALL)
+                if many["count"] != records or few["count"] != SMALL:
+                    raise RuntimeError(f"{reader} read {many['count']} and {few['count']}")
+                figures[reader] = {
+                    "seconds": round(many["seconds"], 1),
+                    "records_per_second": round(records / many["seconds"]),
+                    "peak_mb_100": round(few["maxrss_mb"], 1),
+                    "peak_mb_all": round(many["maxrss_mb"], 1),
+                    "growth_mb": round(many["maxrss_mb"] - few["maxrss_mb"], 1),
+                }
+    return figures
+
+
+def _first_recordno(records: int) -> int:
+    # add_vendors starts from an empty store, whose vendor RECORDNOs begin at the sandbox's start
+    from connector.sandbox.store import _recordno_start
+
+    return _recordno_start("VENDOR")
+
+
+def _read(reader: str, connection: Path, query: str) -> dict[str, Any]:
+    """Run one reader in a fresh process: records read, seconds, peak resident memory."""
+    if reader == "api":
+        command = [sys.executable, __file__, "--consume", str(connection), query]
+    else:
+        command = [str(Path(sys.executable).with_name("connector")), "run", "queryAndList",
+                   "--connection", str(connection), "--set", "objectName=VENDOR",
+                   "--set", f"query={query}", "--jsonl"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    count = sum(1 for _ in process.stdout) if reader == "cli" else None
+    out_api = process.stdout.read() if reader == "api" else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(f"{reader} failed: {process.stderr.read().decode()[-2000:]}")
+    if reader == "api":
+        count = json.loads(out_api)["count"]
+    return {"count": count, "seconds": seconds, "maxrss_mb": usage.ru_maxrss / 1024}
+
+
+def consume(connection_file: str, query: str) -> None:
+    """The Python API reader: iterate every record, keep none, print how many."""
+    from connector.core import load_connector
+
+    connector = load_connector()
+    connection = connector.connection(file=connection_file)
+    inputs = {"objectName": "VENDOR", **({"query": query} if query else {})}
+    count = sum(1 for _ in connector.iter_records("queryAndList", inputs, connection))
+    print(json.dumps({"count": count}))
+
+
+@contextmanager
+def sandbox_process(db: str) -> Iterator[str]:
+    """`connector sandbox serve` on a free port, for as long as the block runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("connector")), "sandbox", "serve", "--db", db,
+         "--port", str(port), "--seed", ""],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the sandbox did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/ia/xml/xmlgw.phtml"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--consume", nargs=2, metavar=("CONNECTION", "QUERY"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.consume:
+        consume(*args.consume)
+    else:
+        print(json.dumps(run(args.records), indent=2))
