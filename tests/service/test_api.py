@@ -271,3 +271,10 @@ def test_datasource_wrong_fields_are_422(api, body, path):
 
 def test_api_answers_are_not_cached(api):
     assert api.get("/catalog").headers["Cache-Control"] == "no-store"
+
+
+def test_a_wrong_method_is_405_json(api):
+    response = api.get("/actions/getVendor/invoke")
+    assert response.status_code == 405
+    assert response.json()["error"]["type"] == "MethodNotAllowed"
+    assert "POST" in response.headers["Allow"]
