@@ -224,6 +224,35 @@ def test_a_gateway_timeout_is_504(api, sandbox):
     assert response.json()["error"]["type"] == "TransportError"
 
 
+@pytest.mark.parametrize(("fault", "status"), [(503, 502), ("html:520", 502), (429, 503),
+                                               (524, 504)])
+def test_gateway_http_failures_map_to_upstream_statuses(api, sandbox, fault, status):
+    sandbox.faults.sequence = [fault]
+    try:
+        response = api.post("/actions/rawRequest/invoke", {"connection": "sandbox", "inputs": {
+            "data": "<read><object>VENDOR</object><keys>4001</keys><fields>NAME</fields></read>",
+            "maxRetryCount": 0}})
+    finally:
+        sandbox.faults.sequence = []
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["type"] == "TransportError" and error["status"] == int(str(fault)[-3:])
+    assert "<html" not in response.text.lower()
+
+
+def test_upstream_rate_limiting_passes_retry_after_on(connector, seen):
+    from connector.sandbox import SandboxConfig, running_sandbox
+
+    with running_sandbox(config=SandboxConfig(rate_limit_per_second=0.2)) as limited, \
+            running_service(connector, {"limited": limited.connection}, seen) as service:
+        response = service.post("/actions/rawRequest/invoke", {"inputs": {
+            "data": "<read><object>VENDOR</object><keys>4001</keys><fields>NAME</fields></read>",
+            "maxRetryCount": 0}})
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.json()["error"]["status"] == 429
+
+
 def test_session_ids_in_outputs_are_redacted(api, sandbox):
     response = api.post("/actions/rawRequest/invoke",
                         {"connection": "sandbox", "inputs": {"data": "<getAPISession/>"}})
