@@ -22,11 +22,11 @@ from connector.sandbox import running_sandbox
 from connector.xmljson import record_to_dict
 
 try:
-    from company import add_vendors
     from harness import compare_per_call, median_ratio, peak_growth_mb
+    from sandboxes import add_vendors
 except ImportError:  # imported as benchmarks.page_parse
-    from benchmarks.company import add_vendors
     from benchmarks.harness import compare_per_call, median_ratio, peak_growth_mb
+    from benchmarks.sandboxes import add_vendors
 
 RECORDS = 1000
 

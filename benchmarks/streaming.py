@@ -13,22 +13,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from connector.sandbox import DEFAULT_CONNECTION
 
 try:
-    from company import add_vendors
+    from sandboxes import add_vendors, sandbox_process
 except ImportError:  # imported as benchmarks.streaming
-    from benchmarks.company import add_vendors
+    from benchmarks.sandboxes import add_vendors, sandbox_process
 
 SMALL = 100
 ALL = ""  # queryAndList with no query lists every record
@@ -42,7 +39,7 @@ def run(records: int = 100_000) -> dict[str, Any]:
             connection = Path(tmp) / "connection.json"
             connection.write_text(json.dumps(dict(
                 DEFAULT_CONNECTION, endpointUrl=url, allowedEndpointHosts=["127.0.0.1"])))
-            small_query = f"RECORDNO < {_first_recordno(records) + SMALL}"
+            small_query = f"VENDORID < 'BV-{SMALL:06d}'"
             figures: dict[str, Any] = {"records": records}
             for reader in ("api", "cli"):
                 few = _read(reader, connection, small_query)
@@ -57,13 +54,6 @@ def run(records: int = 100_000) -> dict[str, Any]:
                     "growth_mb": round(many["maxrss_mb"] - few["maxrss_mb"], 1),
                 }
     return figures
-
-
-def _first_recordno(records: int) -> int:
-    # add_vendors starts from an empty store, whose vendor RECORDNOs begin at the sandbox's start
-    from connector.sandbox.store import _recordno_start
-
-    return _recordno_start("VENDOR")
 
 
 def _read(reader: str, connection: Path, query: str) -> dict[str, Any]:
@@ -96,32 +86,6 @@ def consume(connection_file: str, query: str) -> None:
     inputs = {"objectName": "VENDOR", **({"query": query} if query else {})}
     count = sum(1 for _ in connector.iter_records("queryAndList", inputs, connection))
     print(json.dumps({"count": count}))
-
-
-@contextmanager
-def sandbox_process(db: str) -> Iterator[str]:
-    """`connector sandbox serve` on a free port, for as long as the block runs."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("connector")), "sandbox", "serve", "--db", db,
-         "--port", str(port), "--seed", ""],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the sandbox did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/ia/xml/xmlgw.phtml"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

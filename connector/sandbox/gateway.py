@@ -215,7 +215,10 @@ class Gateway:
             results=self.results,
         )
         if not request.transaction:
-            return [self._run(ctx, call, request.control.unique) for call in request.functions]
+            # One commit per request; each function keeps its own savepoint inside it, so a
+            # failure still undoes only its own work.
+            with self.store.transaction():
+                return [self._run(ctx, call, request.control.unique) for call in request.functions]
         outcomes: list[_Outcome] = []
         try:
             with self.store.transaction():

@@ -62,6 +62,9 @@ class Store:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         if path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
+            # Commits survive a crash of the process, not of the machine: an emulator needs no
+            # more, and a sync per function would make the disk, not the gateway, the bound.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
         self._depth = 0
 

@@ -1,0 +1,70 @@
+"""B4: 10,000 createVendor through the bulk runtime against the gateway's own limits.
+
+The sandbox runs in its own process with 200 ms added to every request and a limit of 2
+concurrent requests per company, as Intacct's default. The bound is 2 requests x 100 functions
+/ 0.2 s = 1,000 records per second; a run reaches it only if it sends full batches of 100, keeps
+both slots busy, and prepares the next batch while the gateway works.
+
+    python benchmarks/bulk_throughput.py [--records 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from connector.bulk import run_bulk
+from connector.core import load_connector
+from connector.sandbox import DEFAULT_CONNECTION
+
+try:
+    from sandboxes import sandbox_process
+except ImportError:  # imported as benchmarks.bulk_throughput
+    from benchmarks.sandboxes import sandbox_process
+
+LATENCY_MS = 200
+LIMIT = 2
+BATCH = 100
+
+
+def vendor_inputs(n: int) -> dict[str, Any]:
+    return {"vendorId": f"BULK-{n:05d}", "vendorName": f"Bulk Vendor {n}",
+            "primaryEmailAddress": f"ap{n}@bulk.example", "city": "Seattle",
+            "stateProvince": "WA", "zipPostalCode": "98101", "creditLimit": 1000 + n,
+            "paymentTerm": "Net 30", "active": True}
+
+
+def run(records: int = 10_000) -> dict[str, Any]:
+    bound = LIMIT * BATCH / (LATENCY_MS / 1000)
+    with sandbox_process(":memory:", "--latency-ms", str(LATENCY_MS),
+                         "--max-concurrent", str(LIMIT)) as url:
+        connector = load_connector()
+        connection = dict(DEFAULT_CONNECTION, endpointUrl=url, allowedEndpointHosts=["127.0.0.1"])
+        gateway = connector.gateway(connection)
+        connector.invoke("getVendor", {"recordNo": "1"}, connection)  # sign in first
+        sent_before = gateway.requests_sent
+        started = time.perf_counter()
+        results = list(run_bulk(connector, "createVendor",
+                                (vendor_inputs(n) for n in range(records)), connection,
+                                batch_size=BATCH))
+        seconds = time.perf_counter() - started
+        requests = gateway.requests_sent - sent_before
+        ids = [r["VENDORID"] for r in connector.iter_records(
+            "queryAndList", {"objectName": "VENDOR", "field": "VENDORID"}, connection)]
+        connector.close()
+    throughput = records / seconds
+    return {
+        "records": records, "ok": sum(r["status"] == "success" for r in results),
+        "stored": len(ids), "duplicates": len(ids) - len(set(ids)),
+        "requests": requests, "transactions": records,
+        "seconds": round(seconds, 2), "records_per_second": round(throughput),
+        "bound_per_second": round(bound), "share_of_bound": round(throughput / bound, 3),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    print(json.dumps(run(parser.parse_args().records), indent=2))

@@ -1,0 +1,75 @@
+"""B5: the selectVendor picklist over 5,000 vendors.
+
+A dropdown needs a key and a label per vendor, so the data source asks only for those fields, a
+full page (1,000) at a time. Measured: requests sent (5 is the least the gateway allows), bytes
+received against listing the same vendors with all fields, and the time to fill the list.
+
+    python benchmarks/picklist.py
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from typing import Any
+
+from connector.core import Connector, load_connector
+from connector.sandbox import running_sandbox
+
+try:
+    from sandboxes import add_vendors
+except ImportError:  # imported as benchmarks.picklist
+    from benchmarks.sandboxes import add_vendors
+
+VENDORS = 5000
+
+
+def _metered(connector: Connector, connection: dict, call: Any) -> dict[str, Any]:
+    """Requests, bytes received and seconds of one call through the connection's gateway."""
+    gateway = connector.gateway(connection)
+    received = [0]
+    real_post = gateway._http.post
+
+    def counting_post(url: str, data: bytes, **kwargs: Any) -> Any:
+        response = real_post(url, data=data, **kwargs)
+        received[0] += len(response.content)
+        return response
+
+    gateway._http.post = counting_post
+    sent = gateway.requests_sent
+    started = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - started
+    gateway._http.post = real_post
+    return {"requests": gateway.requests_sent - sent, "bytes": received[0],
+            "seconds": seconds, "items": len(result if isinstance(result, list)
+                                             else result["data"])}
+
+
+def run(repeat: int = 5) -> dict[str, Any]:
+    connector = load_connector()
+    with running_sandbox(db=":memory:", seed=None) as sandbox:
+        add_vendors(sandbox.store, VENDORS)
+        connection = sandbox.connection
+        connector.invoke("getVendor", {"recordNo": "1"}, connection)  # sign in first
+        picks = [_metered(connector, connection,
+                          lambda: connector.picklist("selectVendor", {}, connection))
+                 for _ in range(repeat)]
+        everything = _metered(connector, connection, lambda: connector.invoke(
+            "queryAndList", {"objectName": "VENDOR"}, connection))
+    connector.close()
+    pick = picks[0]
+    if pick["items"] != VENDORS or everything["items"] != VENDORS:
+        raise RuntimeError(f"listed {pick['items']} and {everything['items']} vendors")
+    return {
+        "vendors": VENDORS, "requests": pick["requests"],
+        "bytes": pick["bytes"], "bytes_all_fields": everything["bytes"],
+        "bytes_share": round(pick["bytes"] / everything["bytes"], 3),
+        "seconds": round(statistics.median(p["seconds"] for p in picks), 3),
+        "seconds_all_fields": round(everything["seconds"], 3),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
