@@ -14,19 +14,14 @@ import json
 import statistics
 from typing import Any
 
+from harness import compare_per_call, median_ratio, peak_growth_mb
 from lxml import etree
+from sandboxes import add_vendors
 
 from connector.core import load_connector
 from connector.intacct.response import parse_response
 from connector.sandbox import running_sandbox
 from connector.xmljson import record_to_dict
-
-try:
-    from harness import compare_per_call, median_ratio, peak_growth_mb
-    from sandboxes import add_vendors
-except ImportError:  # imported as benchmarks.page_parse
-    from benchmarks.harness import compare_per_call, median_ratio, peak_growth_mb
-    from benchmarks.sandboxes import add_vendors
 
 RECORDS = 1000
 
@@ -67,15 +62,15 @@ def floor_records(raw: bytes) -> list[Any]:
     return [_element_dict(record) for record in data]
 
 
-def run(repeat: int = 9) -> dict[str, Any]:
-    raw = capture_page()
+def run(records: int = RECORDS, repeat: int = 9) -> dict[str, Any]:
+    raw = capture_page(records)
     assert connector_records(raw) == floor_records(raw), "both must produce the same records"
     runs = compare_per_call({"connector": lambda: connector_records(raw),
                              "floor": lambda: floor_records(raw)}, number=1, repeat=repeat)
     memory = {name: statistics.median(peak_growth_mb(f, raw) for _ in range(3))
               for name, f in (("connector", connector_records), ("floor", floor_records))}
     return {
-        "records": RECORDS, "page_bytes": len(raw),
+        "records": records, "page_bytes": len(raw),
         "connector_ms": round(statistics.median(runs["connector"]) / 1000, 2),
         "floor_ms": round(statistics.median(runs["floor"]) / 1000, 2),
         "time_vs_floor": round(median_ratio(runs["connector"], runs["floor"]), 2),

@@ -14,13 +14,10 @@ import statistics
 import time
 from typing import Any
 
+from sandboxes import add_vendors
+
 from connector.core import Connector, load_connector
 from connector.sandbox import running_sandbox
-
-try:
-    from sandboxes import add_vendors
-except ImportError:  # imported as benchmarks.picklist
-    from benchmarks.sandboxes import add_vendors
 
 VENDORS = 5000
 
@@ -47,10 +44,10 @@ def _metered(connector: Connector, connection: dict, call: Any) -> dict[str, Any
                                              else result["data"])}
 
 
-def run(repeat: int = 5) -> dict[str, Any]:
+def run(vendors: int = VENDORS, repeat: int = 5) -> dict[str, Any]:
     connector = load_connector()
     with running_sandbox(db=":memory:", seed=None) as sandbox:
-        add_vendors(sandbox.store, VENDORS)
+        add_vendors(sandbox.store, vendors)
         connection = sandbox.connection
         connector.invoke("getVendor", {"recordNo": "1"}, connection)  # sign in first
         picks = [_metered(connector, connection,
@@ -60,10 +57,10 @@ def run(repeat: int = 5) -> dict[str, Any]:
             "queryAndList", {"objectName": "VENDOR"}, connection))
     connector.close()
     pick = picks[0]
-    if pick["items"] != VENDORS or everything["items"] != VENDORS:
+    if pick["items"] != vendors or everything["items"] != vendors:
         raise RuntimeError(f"listed {pick['items']} and {everything['items']} vendors")
     return {
-        "vendors": VENDORS, "requests": pick["requests"],
+        "vendors": vendors, "requests": pick["requests"],
         "bytes": pick["bytes"], "bytes_all_fields": everything["bytes"],
         "bytes_share": round(pick["bytes"] / everything["bytes"], 3),
         "seconds": round(statistics.median(p["seconds"] for p in picks), 3),

@@ -20,12 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from connector.sandbox import DEFAULT_CONNECTION
+from sandboxes import add_vendors, sandbox_process
 
-try:
-    from sandboxes import add_vendors, sandbox_process
-except ImportError:  # imported as benchmarks.streaming
-    from benchmarks.sandboxes import add_vendors, sandbox_process
+from connector.sandbox import DEFAULT_CONNECTION
 
 SMALL = 100
 ALL = ""  # queryAndList with no query lists every record
