@@ -1,7 +1,7 @@
 """B3: queryAndList over 100,000 sandbox records, streamed page by page.
 
 The sandbox runs in its own process; each reader runs in a fresh process whose peak resident
-memory (wait4's ru_maxrss) is compared between reading 100,000 records and reading 100. The
+memory (VmHWM, followed in /proc) is compared between reading 100,000 records and reading 100. The
 difference is what the records cost while streaming: it must stay under 50 MB. Both readers a
 user has are measured: the Python API (Connector.iter_records) and the CLI as JSON lines.
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ def run(records: int = 100_000) -> dict[str, Any]:
 
 
 def _read(reader: str, connection: Path, query: str) -> dict[str, Any]:
-    """Run one reader in a fresh process: records read, seconds, peak resident memory."""
+    """Run one reader in a fresh process: records read, seconds, its peak resident memory."""
     if reader == "api":
         command = [sys.executable, __file__, "--consume", str(connection), query]
     else:
@@ -63,15 +63,45 @@ def _read(reader: str, connection: Path, query: str) -> dict[str, Any]:
                    "--set", f"query={query}", "--jsonl"]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    count = sum(1 for _ in process.stdout) if reader == "cli" else None
-    out_api = process.stdout.read() if reader == "api" else b""
-    _, status, usage = os.wait4(process.pid, 0)
+    peak = _PeakWatcher(process.pid)
+    if reader == "cli":
+        count = sum(1 for _ in process.stdout)
+    else:
+        count = json.loads(process.stdout.read() or b"{}").get("count", 0)
+    process.wait()
     seconds = time.perf_counter() - started
-    if status != 0:
+    if process.returncode != 0:
         raise RuntimeError(f"{reader} failed: {process.stderr.read().decode()[-2000:]}")
-    if reader == "api":
-        count = json.loads(out_api)["count"]
-    return {"count": count, "seconds": seconds, "maxrss_mb": usage.ru_maxrss / 1024}
+    return {"count": count, "seconds": seconds, "maxrss_mb": peak.stop() / 1024}
+
+
+class _PeakWatcher(threading.Thread):
+    """Follows a child's VmHWM in /proc until it exits.
+
+    wait4's ru_maxrss would do, but Linux carries the parent's resident size into a child's
+    maxrss across fork and exec, which would hide a child smaller than this (large) parent.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.path, self.peak_kb = f"/proc/{pid}/status", 0
+        self._done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            try:
+                with open(self.path, encoding="ascii") as status:
+                    line = next(line for line in status if line.startswith("VmHWM:"))
+                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+            except (OSError, StopIteration):
+                return  # the process is gone (or a zombie with no memory left)
+            self._done.wait(0.02)
+
+    def stop(self) -> int:
+        self._done.set()
+        self.join()
+        return self.peak_kb
 
 
 def consume(connection_file: str, query: str) -> None:
