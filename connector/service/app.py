@@ -32,7 +32,7 @@ from connector.core import Connector
 from connector.errors import ConnectorError, InputError, InputProblem
 from connector.inputs import prepare_inputs
 from connector.service.auth import BearerAuth
-from connector.service.envelope import is_object, is_positive_int, is_string, parse_body
+from connector.service.envelope import Check, is_object, is_positive_int, is_string, parse_body
 from connector.service.errors import Scrubber, secret_fields
 from connector.service.headers import SecurityHeaders
 from connector.service.limits import BodyLimit, BodyTooLarge
@@ -162,11 +162,8 @@ class _Service:
 
     @_guard
     async def render(self, request: Request) -> Response:
-        key = request.path_params["key"]
-        action = self.connector.action(key)
-        body, problems = parse_body(await request.body(), CALL_FIELDS)
-        connection = self._connection(body, problems, required=False)
-        _raise_problems(key, action.schema, body, problems)
+        key, body, connection = await self._call(request, self.connector.action, CALL_FIELDS,
+                                                 connection_required=False)
 
         def work() -> Response:
             xml = self.connector.render(key, body.get("inputs"), connection)
@@ -176,11 +173,7 @@ class _Service:
 
     @_guard
     async def invoke(self, request: Request) -> Response:
-        key = request.path_params["key"]
-        action = self.connector.action(key)
-        body, problems = parse_body(await request.body(), CALL_FIELDS)
-        connection = self._connection(body, problems, required=True)
-        _raise_problems(key, action.schema, body, problems)
+        key, body, connection = await self._call(request, self.connector.action, CALL_FIELDS)
 
         def work() -> Response:
             output = self.connector.invoke(key, body.get("inputs"), connection)
@@ -190,11 +183,8 @@ class _Service:
 
     @_guard
     async def picklist(self, request: Request) -> Response:
-        key = request.path_params["key"]
-        source = self.connector.datasource(key)
-        body, problems = parse_body(await request.body(), PICKLIST_FIELDS)
-        connection = self._connection(body, problems, required=True)
-        _raise_problems(key, source.schema, body, problems)
+        key, body, connection = await self._call(request, self.connector.datasource,
+                                                 PICKLIST_FIELDS)
 
         def work() -> Response:
             items = self.connector.picklist(key, body.get("inputs"), connection)
@@ -207,6 +197,18 @@ class _Service:
             return APIResponse({"items": self.scrub.value(items)})
 
         return await run_in_threadpool(work)
+
+    async def _call(self, request: Request, lookup: Callable[[str], Any],
+                    fields: Mapping[str, Check], *,
+                    connection_required: bool = True
+                    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+        """The key, body and connection of a call, or one InputError with every problem."""
+        key = request.path_params["key"]
+        declared = lookup(key)  # UnknownKey (404) before the body is read
+        body, problems = parse_body(await request.body(), fields)
+        connection = self._connection(body, problems, required=connection_required)
+        _raise_problems(key, declared.schema, body, problems)
+        return key, body, connection
 
     def _connection(self, body: dict[str, Any], problems: list[InputProblem], *,
                     required: bool) -> dict[str, Any] | None:
