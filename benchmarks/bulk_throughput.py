@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import threading
 import time
 from typing import Any
 
+from harness import Exchange, exchanges
 from sandboxes import sandbox_process
 
 from connector.bulk import run_bulk
@@ -45,20 +45,20 @@ def run(records: int = 10_000) -> dict[str, Any]:
         connection = dict(DEFAULT_CONNECTION, endpointUrl=url, allowedEndpointHosts=["127.0.0.1"])
         gateway = connector.gateway(connection)
         connector.invoke("getVendor", {"recordNo": "1"}, connection)  # sign in first
-        spans = _time_requests(gateway)
         sent_before = gateway.requests_sent
-        started = time.perf_counter()
-        results = list(run_bulk(connector, "createVendor",
-                                (vendor_inputs(n) for n in range(records)), connection,
-                                batch_size=BATCH))
-        seconds = time.perf_counter() - started
+        with exchanges(gateway) as seen:
+            started = time.perf_counter()
+            results = list(run_bulk(connector, "createVendor",
+                                    (vendor_inputs(n) for n in range(records)), connection,
+                                    batch_size=BATCH))
+            seconds = time.perf_counter() - started
         requests = gateway.requests_sent - sent_before
         ids = [r["VENDORID"] for r in connector.iter_records(
             "queryAndList", {"objectName": "VENDOR", "field": "VENDORID"}, connection)]
         connector.close()
     throughput = records / seconds
-    request_s = statistics.median(end - start for _, start, end in spans)
-    gap_s = statistics.median(_gaps(spans) or [0.0])
+    request_s = statistics.median(x.ended - x.started for x in seen)
+    gap_s = statistics.median(_gaps(seen) or [0.0])
     return {
         "records": records, "ok": sum(r["status"] == "success" for r in results),
         "stored": len(ids), "duplicates": len(ids) - len(set(ids)),
@@ -71,26 +71,11 @@ def run(records: int = 10_000) -> dict[str, Any]:
     }
 
 
-def _time_requests(gateway: Any) -> list[tuple[int, float, float]]:
-    """Record (thread, start, end) of every HTTP request the gateway sends from now on."""
-    spans: list[tuple[int, float, float]] = []
-    real_post = gateway._http.post
-
-    def timed_post(url: str, data: bytes, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        response = real_post(url, data=data, **kwargs)
-        spans.append((threading.get_ident(), started, time.perf_counter()))
-        return response
-
-    gateway._http.post = timed_post
-    return spans
-
-
-def _gaps(spans: list[tuple[int, float, float]]) -> list[float]:
+def _gaps(seen: list[Exchange]) -> list[float]:
     """The client's own time on each thread between one answer and its next request."""
     by_thread: dict[int, list[tuple[float, float]]] = {}
-    for thread, start, end in spans:
-        by_thread.setdefault(thread, []).append((start, end))
+    for x in seen:
+        by_thread.setdefault(x.thread, []).append((x.started, x.ended))
     gaps = []
     for runs in by_thread.values():
         runs.sort()

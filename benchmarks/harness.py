@@ -11,8 +11,11 @@ import multiprocessing
 import os
 import platform
 import statistics
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -76,6 +79,37 @@ def _status_kb(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         line = next(line for line in status if line.startswith(field + ":"))
     return int(line.split()[1])
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request a gateway sent and the answer it got."""
+
+    thread: int
+    started: float
+    ended: float
+    request: bytes
+    response: bytes
+
+
+@contextmanager
+def exchanges(gateway: Any) -> Iterator[list[Exchange]]:
+    """Every HTTP exchange the gateway makes inside the block, in the order they end."""
+    seen: list[Exchange] = []
+    real_post = gateway._http.post
+
+    def recording_post(url: str, data: bytes, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        response = real_post(url, data=data, **kwargs)
+        seen.append(Exchange(threading.get_ident(), started, time.perf_counter(), data,
+                             response.content))
+        return response
+
+    gateway._http.post = recording_post
+    try:
+        yield seen
+    finally:
+        gateway._http.post = real_post
 
 
 def machine() -> str:

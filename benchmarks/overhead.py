@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-from harness import compare_per_call, median_ratio
+from harness import compare_per_call, exchanges, median_ratio
 from lxml import etree
 
 from connector.core import Connector, load_connector
@@ -67,20 +67,12 @@ class CannedHTTP:
 
 def capture(connector: Connector, inputs: dict[str, Any]) -> dict[str, bytes]:
     """Real gateway responses from the sandbox: a session, a create, a read."""
-    captured: dict[str, bytes] = {}
-    with running_sandbox(db=":memory:", seed="demo") as sandbox:
-        gateway = connector.gateway(sandbox.connection)
-        real_post = gateway._http.post
-
-        def recording_post(url: str, data: bytes, **kwargs: Any) -> Any:
-            response = real_post(url, data=data, **kwargs)
-            function = re.search(rb"<function [^>]*>\s*<(\w+)", data)
-            captured[function.group(1).decode()] = response.content
-            return response
-
-        gateway._http.post = recording_post
+    with running_sandbox(db=":memory:", seed="demo") as sandbox, \
+            exchanges(connector.gateway(sandbox.connection)) as seen:
         connector.invoke("createVendor", inputs, sandbox.connection)
         connector.invoke("getVendor", {"recordNo": RECORDNO}, sandbox.connection)
+    captured = {re.search(rb"<function [^>]*>\s*<(\w+)", x.request).group(1).decode(): x.response
+                for x in seen}
     connector.close()
     return captured
 

@@ -14,7 +14,7 @@ import json
 import statistics
 from typing import Any
 
-from harness import compare_per_call, median_ratio, peak_growth_mb
+from harness import compare_per_call, exchanges, median_ratio, peak_growth_mb
 from lxml import etree
 from sandboxes import add_vendors
 
@@ -31,19 +31,10 @@ def capture_page(records: int = RECORDS) -> bytes:
     connector = load_connector()
     with running_sandbox(db=":memory:", seed=None) as sandbox:
         add_vendors(sandbox.store, records)
-        gateway = connector.gateway(sandbox.connection)
-        pages: list[bytes] = []
-        real_post = gateway._http.post
-
-        def keep(url: str, data: bytes, **kwargs: Any) -> Any:
-            response = real_post(url, data=data, **kwargs)
-            pages.append(response.content)
-            return response
-
-        gateway._http.post = keep
-        connector.invoke("queryAndList", {"objectName": "VENDOR"}, sandbox.connection)
+        with exchanges(connector.gateway(sandbox.connection)) as seen:
+            connector.invoke("queryAndList", {"objectName": "VENDOR"}, sandbox.connection)
     connector.close()
-    return pages[-1]
+    return seen[-1].response
 
 
 def connector_records(raw: bytes) -> list[Any]:

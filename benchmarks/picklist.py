@@ -14,6 +14,7 @@ import statistics
 import time
 from typing import Any
 
+from harness import exchanges
 from sandboxes import add_vendors
 
 from connector.core import Connector, load_connector
@@ -25,23 +26,14 @@ VENDORS = 5000
 def _metered(connector: Connector, connection: dict, call: Any) -> dict[str, Any]:
     """Requests, bytes received and seconds of one call through the connection's gateway."""
     gateway = connector.gateway(connection)
-    received = [0]
-    real_post = gateway._http.post
-
-    def counting_post(url: str, data: bytes, **kwargs: Any) -> Any:
-        response = real_post(url, data=data, **kwargs)
-        received[0] += len(response.content)
-        return response
-
-    gateway._http.post = counting_post
     sent = gateway.requests_sent
-    started = time.perf_counter()
-    result = call()
-    seconds = time.perf_counter() - started
-    gateway._http.post = real_post
-    return {"requests": gateway.requests_sent - sent, "bytes": received[0],
-            "seconds": seconds, "items": len(result if isinstance(result, list)
-                                             else result["data"])}
+    with exchanges(gateway) as seen:
+        started = time.perf_counter()
+        result = call()
+        seconds = time.perf_counter() - started
+    return {"requests": gateway.requests_sent - sent,
+            "bytes": sum(len(x.response) for x in seen), "seconds": seconds,
+            "items": len(result if isinstance(result, list) else result["data"])}
 
 
 def run(vendors: int = VENDORS, repeat: int = 5) -> dict[str, Any]:

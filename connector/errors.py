@@ -112,10 +112,12 @@ class TransportError(ConnectorError):
     """The request did not get a usable answer: network failure, HTTP error, non-XML body."""
 
     def __init__(self, message: str, *, status: int | None = None, transient: bool = False,
-                 retry_after: float | None = None, raw_response: str | None = None) -> None:
+                 retry_after: float | None = None, raw_response: str | None = None,
+                 timeout: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.transient = transient
+        self.timeout = timeout  # no answer in time (as opposed to a refused or failed one)
         self.retry_after = retry_after
         self.raw_response = raw_response
 

@@ -227,7 +227,7 @@ class IntacctGateway:
                 http = self._http.post(url, data=payload, headers=headers, timeout=timeout)
         except requests.Timeout:
             raise TransportError(f"no answer from {url} within {timeout:g} s",
-                                 transient=True) from None
+                                 transient=True, timeout=True) from None
         except requests.RequestException as exc:
             raise TransportError(f"could not reach {url}: {type(exc).__name__}",
                                  transient=True) from None

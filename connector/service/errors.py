@@ -11,8 +11,6 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import requests
-
 from connector.errors import (
     ConnectorError,
     EndpointRefused,
@@ -45,10 +43,7 @@ def status_for(exc: ConnectorError) -> int:
     if isinstance(exc, TransportError):
         if exc.status == 429:
             return 503
-        # The client raises its timeout inside `except requests.Timeout`, which stays the
-        # context of the TransportError it raises.
-        if isinstance(exc.__context__, requests.Timeout) or \
-                exc.status in UPSTREAM_TIMEOUT_STATUSES:
+        if exc.timeout or exc.status in UPSTREAM_TIMEOUT_STATUSES:
             return 504
         return 502
     if isinstance(exc, (GatewayError, EndpointRefused)):
