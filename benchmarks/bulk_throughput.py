@@ -23,7 +23,7 @@ from sandboxes import sandbox_process
 
 from connector.bulk import run_bulk
 from connector.core import load_connector
-from connector.sandbox import DEFAULT_CONNECTION
+from connector.intacct.sandbox import DEFAULT_CONNECTION
 
 LATENCY_MS = 200
 LIMIT = 2

@@ -18,7 +18,7 @@ from harness import exchanges
 from sandboxes import add_vendors
 
 from connector.core import Connector, load_connector
-from connector.sandbox import running_sandbox
+from connector.intacct.sandbox import running_sandbox
 
 VENDORS = 5000
 

@@ -11,7 +11,7 @@ import time
 
 from connector.bulk import run_bulk
 from connector.core import load_connector
-from connector.sandbox import SandboxConfig, running_sandbox
+from connector.intacct.sandbox import SandboxConfig, running_sandbox
 
 RETRY = {"max_retries": 8, "delay_ms": 20, "max_delay_ms": 200}
 

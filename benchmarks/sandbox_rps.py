@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import requests
 
-from connector.sandbox import DEFAULT_CONNECTION, SandboxConfig, running_sandbox
+from connector.intacct.sandbox import DEFAULT_CONNECTION, SandboxConfig, running_sandbox
 
 RUNS = 3
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from connector.sandbox.objects import OBJECTS
-from connector.sandbox.records import Records
-from connector.sandbox.store import Store
+from connector.intacct.sandbox.objects import OBJECTS
+from connector.intacct.sandbox.records import Records
+from connector.intacct.sandbox.store import Store
 
 
 def vendor(n: int) -> dict:

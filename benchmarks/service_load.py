@@ -25,7 +25,7 @@ from typing import Any
 import requests
 
 from connector.core import load_connector
-from connector.sandbox import running_sandbox
+from connector.intacct.sandbox import running_sandbox
 from connector.service import create_app, serving
 
 RECORDNOS = ("4001", "4002", "4003", "4004", "4005")

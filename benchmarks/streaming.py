@@ -22,7 +22,7 @@ from typing import Any
 
 from sandboxes import add_vendors, sandbox_process
 
-from connector.sandbox import DEFAULT_CONNECTION
+from connector.intacct.sandbox import DEFAULT_CONNECTION
 
 SMALL = 100
 ALL = ""  # queryAndList with no query lists every record

@@ -25,8 +25,8 @@ from connector.bulk import run_bulk
 from connector.catalog import describe_action, describe_datasource, export_catalog
 from connector.core import Connector, load_connector
 from connector.errors import GATEWAY_EXIT, ConnectorError, GatewayError
+from connector.intacct.sandbox.cli import sandbox as sandbox_group
 from connector.manifest import load_manifest
-from connector.sandbox.cli import sandbox as sandbox_group
 
 
 class _State:
@@ -146,7 +146,7 @@ def _connection(ctx: click.Context, connection_file: str | None, profile: str | 
                 use_sandbox: bool) -> Iterator[dict[str, Any]]:
     connector = _connector(ctx)
     if use_sandbox:
-        from connector.sandbox import running_sandbox
+        from connector.intacct.sandbox import running_sandbox
 
         with running_sandbox(db=str(_sandbox_db()), seed="demo") as sandbox:
             try:

@@ -23,7 +23,7 @@ def connector() -> Connector:
 @pytest.fixture(scope="module")
 def sandbox():
     """A fresh sandbox company (demo seed, in memory) for one test module."""
-    from connector.sandbox import running_sandbox
+    from connector.intacct.sandbox import running_sandbox
 
     with running_sandbox(db=":memory:", seed="demo") as running:
         yield running

@@ -48,7 +48,7 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
     try:
         with contextlib.ExitStack() as stack:
             if sandbox_db is not None:
-                from connector.sandbox import running_sandbox
+                from connector.intacct.sandbox import running_sandbox
 
                 sandbox = stack.enter_context(running_sandbox(db=str(sandbox_db), seed="demo"))
                 _register(connections, "sandbox", sandbox.connection)

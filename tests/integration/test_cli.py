@@ -135,7 +135,7 @@ def test_plugins_lists_what_each_registered(runner):
 def test_no_secret_in_any_output_or_log(runner, tmp_path, caplog, monkeypatch):
     """Every command, with --debug, on success and on failure: the secrets never show."""
     from connector.intacct.client import IntacctGateway
-    from connector.sandbox import SandboxConfig, running_sandbox
+    from connector.intacct.sandbox import SandboxConfig, running_sandbox
 
     session_ids = []
     open_session = IntacctGateway._open_session

@@ -16,7 +16,7 @@ import pytest
 
 from connector.bulk import run_bulk
 from connector.core import load_connector
-from connector.sandbox import SandboxConfig, running_sandbox
+from connector.intacct.sandbox import SandboxConfig, running_sandbox
 
 FAST_RETRY = {"max_retries": 8, "delay_ms": 20, "max_delay_ms": 200}
 ROOT = Path(__file__).resolve().parents[2]

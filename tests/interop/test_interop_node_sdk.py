@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from connector.sandbox import DEFAULT_CONNECTION, SandboxConfig, running_sandbox
+from connector.intacct.sandbox import DEFAULT_CONNECTION, SandboxConfig, running_sandbox
 
 NODE_DIR = Path(__file__).parent / "node"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connector.sandbox import DEFAULT_CONNECTION, SandboxConfig, running_sandbox
+from connector.intacct.sandbox import DEFAULT_CONNECTION, SandboxConfig, running_sandbox
 
 sageintacctsdk = pytest.importorskip("sageintacctsdk")
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sandbox_gw import Client
 
-from connector.sandbox import SandboxConfig, running_sandbox
-from connector.sandbox.server import Sandbox
+from connector.intacct.sandbox import SandboxConfig, running_sandbox
+from connector.intacct.sandbox.server import Sandbox
 
 
 @pytest.fixture

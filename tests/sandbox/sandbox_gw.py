@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import requests
 from lxml import etree
 
-from connector.sandbox import DEFAULT_CONNECTION
-from connector.sandbox.server import Sandbox
+from connector.intacct.sandbox import DEFAULT_CONNECTION
+from connector.intacct.sandbox.server import Sandbox
 
 _ids = itertools.count(1)
 

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from connector.sandbox.cli import sandbox
+from connector.intacct.sandbox.cli import sandbox
 
 
 def test_connection_prints_a_connection_file() -> None:

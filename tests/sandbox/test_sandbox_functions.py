@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sandbox_gw import Client
 
-from connector.sandbox import functions
+from connector.intacct.sandbox import functions
 
 
 def create_vendor(client: Client, vendor_id: str, name: str = "Test Vendor", extra: str = ""):
@@ -361,7 +361,7 @@ def test_read_more_with_unknown_or_expired_result_id(client: Client) -> None:
     assert reply.result().findtext("errormessage/error/errorno") == "DL02000001"
     first = client.call("<readByQuery><object>VENDOR</object><pagesize>2</pagesize></readByQuery>")
     result_id = first.result().find("data").get("resultId")
-    client.sandbox._server.gateway.results.expire_all()
+    client.sandbox._server.pipeline.results.expire_all()
     expired = client.call(f"<readMore><resultId>{result_id}</resultId></readMore>")
     assert expired.result().findtext("errormessage/error/errorno") == "DL02000001"
 

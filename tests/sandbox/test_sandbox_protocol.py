@@ -7,8 +7,8 @@ import time
 import requests
 from sandbox_gw import Client, login_xml, request_xml
 
-from connector.sandbox import SandboxConfig, running_sandbox
-from connector.sandbox.config import DEFAULT_CONNECTION
+from connector.intacct.sandbox import SandboxConfig, running_sandbox
+from connector.intacct.sandbox.config import DEFAULT_CONNECTION
 
 
 def test_response_headers_declaration_and_control_echo(client: Client) -> None:
@@ -159,7 +159,7 @@ def test_unknown_and_expired_sessions_fail_authentication(client: Client) -> Non
 
 def test_inactivity_timeout_is_configurable(config, sandbox) -> None:
     client = Client(sandbox)
-    sandbox._server.gateway.sessions.timeout_seconds = 0.2
+    sandbox._server.pipeline.sessions.timeout_seconds = 0.2
     sid = client.session()
     time.sleep(0.3)
     assert client.call("<getAPISession/>", auth=f"<sessionid>{sid}</sessionid>").auth_status == (

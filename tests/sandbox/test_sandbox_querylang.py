@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connector.sandbox.querylang import QueryError, parse, tokenize
+from connector.intacct.sandbox.querylang import QueryError, parse, tokenize
 
 VENDORS = [
     {

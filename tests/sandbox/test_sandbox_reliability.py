@@ -11,7 +11,7 @@ import pytest
 import requests
 from sandbox_gw import Client, request_xml
 
-from connector.sandbox import Faults, SandboxConfig, running_sandbox
+from connector.intacct.sandbox import Faults, SandboxConfig, running_sandbox
 
 NEW_VENDOR = "<create><VENDOR><VENDORID>{vid}</VENDORID><NAME>n</NAME></VENDOR></create>"
 

@@ -241,7 +241,7 @@ def test_gateway_http_failures_map_to_upstream_statuses(api, sandbox, fault, sta
 
 
 def test_upstream_rate_limiting_passes_retry_after_on(connector, seen):
-    from connector.sandbox import SandboxConfig, running_sandbox
+    from connector.intacct.sandbox import SandboxConfig, running_sandbox
 
     with running_sandbox(config=SandboxConfig(rate_limit_per_second=0.2)) as limited, \
             running_service(connector, {"limited": limited.connection}, seen) as service:

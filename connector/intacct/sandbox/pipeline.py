@@ -14,10 +14,12 @@ from lxml import etree
 
 from . import errors, faults
 from .config import SandboxConfig
-from .errors import ErrorDetail, GatewayError
+from .errors import ErrorEntry, Refused
 from .functions import FUNCTIONS, WRITE_LIST_FUNCTIONS, Context, ResultSets
 from .limits import ConcurrencyLimiter, RateLimiter
-from .protocol import (
+from .sessions import Session, Sessions
+from .store import Store
+from .wire import (
     Control,
     FunctionCall,
     Request,
@@ -31,8 +33,6 @@ from .protocol import (
     serialize,
     sub,
 )
-from .sessions import Session, Sessions
-from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +90,16 @@ class _Outcome:
     call: FunctionCall
     status: str
     elements: list[etree._Element] = field(default_factory=list)
-    errors: list[ErrorDetail] = field(default_factory=list)
+    errors: list[ErrorEntry] = field(default_factory=list)
 
 
 class _Rollback(Exception):
     """Unwinds an operation-level transaction after a function failed."""
 
 
-class Gateway:
+class Pipeline:
+    """One POST through the layers; the state it shares across requests."""
+
     def __init__(self, config: SandboxConfig, store: Store, stats: Stats) -> None:
         self.config = config
         self.store = store
@@ -144,13 +146,13 @@ class Gateway:
             root = parse_xml(body)
             control = parse_control(root)
             if self.config.sender_password_for(control.senderid) != control.password:
-                raise GatewayError(errors.bad_sender())
+                raise Refused(errors.bad_sender())
             request = Request(control)
             parse_operation(root, request)
             company = self._company_of(request)
             if company is not None and not self.config.sender_authorized(control.senderid, company):
-                raise GatewayError(errors.sender_not_authorized(control.senderid, company))
-        except GatewayError as exc:
+                raise Refused(errors.sender_not_authorized(control.senderid, company))
+        except Refused as exc:
             return Reply(200, control_failure(control, exc.errors, control.includewhitespace))
         session = self._authenticate(request)
         if isinstance(session, bytes):
@@ -245,15 +247,15 @@ class Gateway:
         try:
             with self.store.transaction():
                 if unique and self.store.was_executed(ctx.session.companyid, call.controlid):
-                    raise GatewayError(errors.already_executed(call.controlid))
+                    raise Refused(errors.already_executed(call.controlid))
                 handler = FUNCTIONS.get(call.name)
                 if handler is None:
-                    raise GatewayError(errors.unknown_function(call.name))
+                    raise Refused(errors.unknown_function(call.name))
                 elements = handler(ctx, call.body)
                 self.store.mark_executed(
                     ctx.session.companyid, call.controlid, call.name, time.time()
                 )
-        except GatewayError as exc:
+        except Refused as exc:
             return _Outcome(call, "failure", errors=list(exc.errors))
         except Exception as exc:
             log.exception("function %s (controlid %s) failed", call.name, call.controlid)

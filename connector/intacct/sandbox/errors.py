@@ -11,17 +11,17 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class ErrorDetail:
+class ErrorEntry:
     errorno: str
     description: str = ""
     description2: str = ""
     correction: str = ""
 
 
-class GatewayError(Exception):
+class Refused(Exception):
     """Raised to stop a layer (control, authentication, function) with Intacct errors."""
 
-    def __init__(self, *errors: ErrorDetail) -> None:
+    def __init__(self, *errors: ErrorEntry) -> None:
         super().__init__("; ".join(e.description2 or e.description for e in errors))
         self.errors = list(errors)
 
@@ -29,9 +29,9 @@ class GatewayError(Exception):
 # -- control layer -------------------------------------------------------------------------------
 
 
-def malformed_request(detail: str) -> ErrorDetail:
+def malformed_request(detail: str) -> ErrorEntry:
     """XL03000003: XML parse/schema error (doc: reference 004 error table)."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000003",
         "XML Parse schema error",
         f"Error in request: {detail}",
@@ -39,10 +39,10 @@ def malformed_request(detail: str) -> ErrorDetail:
     )
 
 
-def bad_sender() -> ErrorDetail:
+def bad_sender() -> ErrorEntry:
     """XL03000006 for an unknown sender or a wrong sender password (errorno as in the SDK
     fixtures; text as real responses word it)."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000006",
         "",
         "Incorrect Intacct XML Partner ID or password.",
@@ -50,9 +50,9 @@ def bad_sender() -> ErrorDetail:
     )
 
 
-def sender_not_authorized(senderid: str, companyid: str) -> ErrorDetail:
+def sender_not_authorized(senderid: str, companyid: str) -> ErrorEntry:
     """Wording verbatim from the FAQ "Invalid Web Services Authorization" (doc 000)."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000006",
         "Invalid Web Services Authorization",
         f"The sender ID '{senderid}' is not authorized to make Web Services requests to "
@@ -61,9 +61,9 @@ def sender_not_authorized(senderid: str, companyid: str) -> ErrorDetail:
     )
 
 
-def too_many_operations(hold_seconds: float) -> ErrorDetail:
+def too_many_operations(hold_seconds: float) -> ErrorEntry:
     """Concurrency hold expired. Message from the FAQ (doc 000); errorno invented."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000012",
         "There are too many operations running for this company",
         f"The request waited {hold_seconds:g} seconds for one of the company's connections "
@@ -72,9 +72,9 @@ def too_many_operations(hold_seconds: float) -> ErrorDetail:
     )
 
 
-def rate_limited(limit: float) -> ErrorDetail:
+def rate_limited(limit: float) -> ErrorEntry:
     """GW-0010 with HTTP 429 (doc 004 error table); wording invented."""
-    return ErrorDetail(
+    return ErrorEntry(
         "GW-0010",
         "API rate limit exceeded",
         f"More than {limit:g} requests per second were sent to this gateway.",
@@ -85,14 +85,14 @@ def rate_limited(limit: float) -> ErrorDetail:
 # -- authentication layer ------------------------------------------------------------------------
 
 
-def sign_in_incorrect() -> ErrorDetail:
+def sign_in_incorrect() -> ErrorEntry:
     """XL03000006 "Sign-in information is incorrect" (SDK: OnlineResponseTest)."""
-    return ErrorDetail("XL03000006", "", "Sign-in information is incorrect", "")
+    return ErrorEntry("XL03000006", "", "Sign-in information is incorrect", "")
 
 
-def invalid_session() -> ErrorDetail:
+def invalid_session() -> ErrorEntry:
     """Unknown or timed-out session: same code as a bad login, as the real gateway does."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000006",
         "",
         "Invalid session. Your session has timed out or is invalid.",
@@ -103,9 +103,9 @@ def invalid_session() -> ErrorDetail:
 # -- function layer ------------------------------------------------------------------------------
 
 
-def transaction_rolled_back() -> ErrorDetail:
+def transaction_rolled_back() -> ErrorEntry:
     """XL03000009 (SDK: OnlineClientTest batch transaction fixture)."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000009",
         "",
         "The entire transaction in this operation has been rolled back due to an error.",
@@ -113,9 +113,9 @@ def transaction_rolled_back() -> ErrorDetail:
     )
 
 
-def already_executed(controlid: str) -> ErrorDetail:
+def already_executed(controlid: str) -> ErrorEntry:
     """uniqueid=true and the controlid already succeeded. Invented (no public sample)."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000005",
         "Duplicate control ID",
         f"A function with control ID '{controlid}' has already been executed successfully "
@@ -124,9 +124,9 @@ def already_executed(controlid: str) -> ErrorDetail:
     )
 
 
-def object_not_found(obj: str, query_function: bool) -> ErrorDetail:
+def object_not_found(obj: str, query_function: bool) -> ErrorEntry:
     """ "Object definition X not found" (SDK: ResultTest uses errorno "Query Failed")."""
-    return ErrorDetail(
+    return ErrorEntry(
         "Query Failed" if query_function else "BL01001973",
         "",
         f"Object definition {obj} not found",
@@ -134,9 +134,9 @@ def object_not_found(obj: str, query_function: bool) -> ErrorDetail:
     )
 
 
-def query_failed(detail: str) -> ErrorDetail:
+def query_failed(detail: str) -> ErrorEntry:
     """Unparseable readByQuery/query filter; "Query Failed" errorno as in the SDK fixture."""
-    return ErrorDetail(
+    return ErrorEntry(
         "Query Failed",
         "Unable to parse Query value",
         detail,
@@ -144,9 +144,9 @@ def query_failed(detail: str) -> ErrorDetail:
     )
 
 
-def duplicate_id(label: str, value: str) -> ErrorDetail:
+def duplicate_id(label: str, value: str) -> ErrorEntry:
     """BL34000061 duplicate ID (wording as given in the issue; SDK fixtures have none)."""
-    return ErrorDetail(
+    return ErrorEntry(
         "BL34000061",
         "",
         f"Another {label} with the given value(s) {value} already exists",
@@ -154,14 +154,14 @@ def duplicate_id(label: str, value: str) -> ErrorDetail:
     )
 
 
-def could_not(verb: str, label: str) -> ErrorDetail:
+def could_not(verb: str, label: str) -> ErrorEntry:
     """BL01001973 wrapper error closing every failed create/update (doc 003 example)."""
-    return ErrorDetail("BL01001973", "", f"Could not {verb} {label} record!", "")
+    return ErrorEntry("BL01001973", "", f"Could not {verb} {label} record!", "")
 
 
-def required_field(obj: str, field: str) -> ErrorDetail:
+def required_field(obj: str, field: str) -> ErrorEntry:
     """Missing required field. Invented errorno, wording modelled on real messages."""
-    return ErrorDetail(
+    return ErrorEntry(
         "BL03000018",
         "Required field missing",
         f"Required field {field} is missing for {obj}.",
@@ -169,9 +169,9 @@ def required_field(obj: str, field: str) -> ErrorDetail:
     )
 
 
-def record_not_found(label: str, key: str, verb: str) -> ErrorDetail:
+def record_not_found(label: str, key: str, verb: str) -> ErrorEntry:
     """Update/delete/legacy update of a record that does not exist. Invented wording."""
-    return ErrorDetail(
+    return ErrorEntry(
         "BL01001973",
         f"{label} record not found",
         f"Cannot {verb} {label} record {key}: no such record exists.",
@@ -179,14 +179,14 @@ def record_not_found(label: str, key: str, verb: str) -> ErrorDetail:
     )
 
 
-def invalid_argument(detail: str) -> ErrorDetail:
+def invalid_argument(detail: str) -> ErrorEntry:
     """A function element that breaks its own structure (missing object, bad pagesize)."""
-    return ErrorDetail("XL03000003", "Invalid function arguments", detail, "")
+    return ErrorEntry("XL03000003", "Invalid function arguments", detail, "")
 
 
-def invalid_result_id(result_id: str) -> ErrorDetail:
+def invalid_result_id(result_id: str) -> ErrorEntry:
     """readMore with an unknown or expired resultId. Invented errorno and wording."""
-    return ErrorDetail(
+    return ErrorEntry(
         "DL02000001",
         "Invalid resultId",
         f"The resultId '{result_id}' is unknown or has expired.",
@@ -194,9 +194,9 @@ def invalid_result_id(result_id: str) -> ErrorDetail:
     )
 
 
-def unknown_function(name: str) -> ErrorDetail:
+def unknown_function(name: str) -> ErrorEntry:
     """A function the sandbox does not emulate."""
-    return ErrorDetail(
+    return ErrorEntry(
         "XL03000003",
         "Unsupported function",
         f"The function '{name}' is not supported by the sandbox gateway.",
@@ -204,9 +204,9 @@ def unknown_function(name: str) -> ErrorDetail:
     )
 
 
-def internal_error(detail: str) -> ErrorDetail:
+def internal_error(detail: str) -> ErrorEntry:
     """An unexpected exception inside a function; logged, never a HTTP 500."""
-    return ErrorDetail(
+    return ErrorEntry(
         "PL04000000",
         "Internal error in the sandbox",
         f"The function could not be completed: {detail}",

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 from . import errors
 from .config import GATEWAY_PATH, SandboxConfig
 from .faults import Faults
-from .gateway import Gateway, Reply, Stats
-from .protocol import Control, control_failure
+from .pipeline import Pipeline, Reply, Stats
 from .seed import load_seed
 from .store import Store
+from .wire import Control, control_failure
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != GATEWAY_PATH:
             self._send(Reply(404, b"Not found\n", "text/plain"))
             return
-        gateway = self.server.gateway
+        pipeline = self.server.pipeline
         length_text = self.headers.get("Content-Length")
         if length_text is None or not length_text.isdigit():
             body = control_failure(Control(), [errors.malformed_request("Content-Length needed")])
@@ -69,12 +69,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Reply(411, body))
             return
         length = int(length_text)
-        if length > gateway.config.max_request_bytes:
+        if length > pipeline.config.max_request_bytes:
             body = control_failure(
                 Control(),
                 [
                     errors.malformed_request(
-                        f"request larger than {gateway.config.max_request_bytes} bytes"
+                        f"request larger than {pipeline.config.max_request_bytes} bytes"
                     )
                 ],
             )
@@ -82,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Reply(413, body))
             return
         try:
-            reply = gateway.handle_post(self.rfile.read(length))
+            reply = pipeline.handle_post(self.rfile.read(length))
         except Exception:
             log.exception("gateway failed outside any function")
             reply = Reply(200, control_failure(Control(), [errors.internal_error("gateway error")]))
@@ -101,8 +101,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], gateway: Gateway, stats: Stats) -> None:
-        self.gateway = gateway
+    def __init__(self, address: tuple[str, int], pipeline: Pipeline, stats: Stats) -> None:
+        self.pipeline = pipeline
         self.stats = stats
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -142,7 +142,7 @@ class Sandbox:
         self.port = int(port)
         self.url = f"{scheme}://{host}:{port}{GATEWAY_PATH}"
         self.public_url = (config.public_url or self.url).replace("{port}", str(port))
-        server.gateway.public_url = self.public_url
+        server.pipeline.public_url = self.public_url
 
     @property
     def connection(self) -> dict[str, Any]:
@@ -160,13 +160,13 @@ class Sandbox:
 
     def expire_sessions(self) -> None:
         """Expire every live session now."""
-        self._server.gateway.expire_sessions()
+        self._server.pipeline.expire_sessions()
 
 
 def make_server(host: str, port: int, config: SandboxConfig, store: Store) -> SandboxHTTPServer:
     """Bind a server (TLS when the config has a certificate) without starting it."""
     stats = Stats()
-    server = SandboxHTTPServer((host, port), Gateway(config, store, stats), stats)
+    server = SandboxHTTPServer((host, port), Pipeline(config, store, stats), stats)
     if config.certfile:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(config.certfile, config.keyfile)

@@ -14,10 +14,10 @@ from typing import Any
 from lxml import etree
 
 from . import errors
-from .errors import GatewayError
+from .errors import Refused
 from .objects import OBJECTS
-from .protocol import element_value
 from .store import Record
+from .wire import element_value
 
 _HEADER_COMMON = {
     "customerid": ("CUSTOMERID",),
@@ -133,7 +133,7 @@ def _map(
 def _line(spec: LegacySpec, el: etree._Element, number: int) -> Record:
     line = _map(el, spec.line)
     if not (line.get("ACCOUNTNO") or line.get("ACCOUNTLABEL")) or not line.get("TRX_AMOUNT"):
-        raise GatewayError(
+        raise Refused(
             errors.required_field(f"{spec.line_item} (line {number})", "glaccountno and amount"),
             errors.could_not("create", _label(spec)),
         )
@@ -149,14 +149,14 @@ def to_record(spec: LegacySpec, body: etree._Element) -> Record:
     for tag in spec.required:
         el = body.find(tag)
         if el is None or not "".join(el.itertext()).strip():
-            raise GatewayError(
+            raise Refused(
                 errors.required_field(spec.object, tag), errors.could_not("create", _label(spec))
             )
     record = _header(spec, body)
     wrapper = next((body.find(w) for w in spec.items_wrappers if body.find(w) is not None), None)
     items = wrapper.findall("lineitem") if wrapper is not None else []
     if not items:
-        raise GatewayError(
+        raise Refused(
             errors.required_field(spec.object, f"{spec.items_wrappers[0]}/lineitem"),
             errors.could_not("create", _label(spec)),
         )
@@ -177,7 +177,7 @@ def to_update(spec: LegacySpec, body: etree._Element, current: list[Record]) -> 
         if item.tag == "updatelineitem":
             num = (item.get("line_num") or "").strip()
             if not num.isdigit() or not 1 <= int(num) <= len(lines):
-                raise GatewayError(
+                raise Refused(
                     errors.invalid_argument(f"updatelineitem line_num '{num}' does not exist"),
                     errors.could_not("update", _label(spec)),
                 )

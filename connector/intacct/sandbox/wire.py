@@ -15,7 +15,7 @@ from lxml import etree
 from connector.errors import XMLInputError
 from connector.xmlsafe import parse_document
 
-from .errors import ErrorDetail, GatewayError, malformed_request
+from .errors import ErrorEntry, Refused, malformed_request
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Control:
 
 
 @dataclass
-class Login:
+class SignIn:
     userid: str
     companyid: str
     password: str
@@ -51,7 +51,7 @@ class FunctionCall:
 @dataclass
 class Request:
     control: Control
-    login: Login | None = None
+    login: SignIn | None = None
     sessionid: str | None = None
     transaction: bool = False
     functions: list[FunctionCall] = field(default_factory=list)
@@ -62,7 +62,7 @@ def parse_xml(body: bytes) -> etree._Element:
     try:
         return parse_document(body, what="the request", max_bytes=len(body) + 1)
     except XMLInputError as exc:
-        raise GatewayError(malformed_request(exc.message)) from None
+        raise Refused(malformed_request(exc.message)) from None
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:
@@ -76,10 +76,10 @@ def text_of(parent: etree._Element, tag: str) -> str | None:
 def parse_control(root: etree._Element) -> Control:
     """Read the control block; raise XL03000003 when the request structure is broken."""
     if root.tag != "request":
-        raise GatewayError(malformed_request(f"root element must be <request>, not <{root.tag}>"))
+        raise Refused(malformed_request(f"root element must be <request>, not <{root.tag}>"))
     ctl = root.find("control")
     if ctl is None:
-        raise GatewayError(malformed_request("missing <control> element"))
+        raise Refused(malformed_request("missing <control> element"))
     control = Control(
         senderid=text_of(ctl, "senderid") or "",
         password=text_of(ctl, "password") or "",
@@ -90,9 +90,9 @@ def parse_control(root: etree._Element) -> Control:
     )
     for tag in ("senderid", "password", "controlid", "dtdversion"):
         if ctl.find(tag) is None:
-            raise GatewayError(malformed_request(f"missing <{tag}> in <control>"))
+            raise Refused(malformed_request(f"missing <{tag}> in <control>"))
     if control.dtdversion not in ("3.0", "2.1"):
-        raise GatewayError(malformed_request(f"unsupported dtdversion '{control.dtdversion}'"))
+        raise Refused(malformed_request(f"unsupported dtdversion '{control.dtdversion}'"))
     return control
 
 
@@ -100,18 +100,18 @@ def parse_operation(root: etree._Element, request: Request) -> None:
     """Fill authentication and functions into the request (control already parsed)."""
     op = root.find("operation")
     if op is None:
-        raise GatewayError(malformed_request("missing <operation> element"))
+        raise Refused(malformed_request("missing <operation> element"))
     request.transaction = (op.get("transaction") or "").strip().lower() == "true"
     auth = op.find("authentication")
     if auth is None:
-        raise GatewayError(malformed_request("missing <authentication> in <operation>"))
+        raise Refused(malformed_request("missing <authentication> in <operation>"))
     login = auth.find("login")
     if login is not None:
         fields = {t: text_of(login, t) for t in ("userid", "companyid", "password")}
         for tag, value in fields.items():
             if value is None:
-                raise GatewayError(malformed_request(f"missing <{tag}> in <login>"))
-        request.login = Login(
+                raise Refused(malformed_request(f"missing <{tag}> in <login>"))
+        request.login = SignIn(
             userid=fields["userid"] or "",
             companyid=fields["companyid"] or "",
             password=fields["password"] or "",
@@ -121,24 +121,24 @@ def parse_operation(root: etree._Element, request: Request) -> None:
     elif auth.find("sessionid") is not None:
         request.sessionid = text_of(auth, "sessionid") or ""
     else:
-        raise GatewayError(malformed_request("<authentication> needs <login> or <sessionid>"))
+        raise Refused(malformed_request("<authentication> needs <login> or <sessionid>"))
     content = op.find("content")
     if content is None:
-        raise GatewayError(malformed_request("missing <content> in <operation>"))
+        raise Refused(malformed_request("missing <content> in <operation>"))
     for fn in content:
         if fn.tag != "function":
-            raise GatewayError(malformed_request(f"unexpected <{fn.tag}> in <content>"))
+            raise Refused(malformed_request(f"unexpected <{fn.tag}> in <content>"))
         controlid = fn.get("controlid")
         if not controlid:
-            raise GatewayError(malformed_request("<function> needs a controlid attribute"))
+            raise Refused(malformed_request("<function> needs a controlid attribute"))
         children = list(fn)
         if len(children) != 1:
-            raise GatewayError(
+            raise Refused(
                 malformed_request(f'<function controlid="{controlid}"> must hold one call')
             )
         request.functions.append(FunctionCall(controlid, children[0].tag, children[0]))
     if not request.functions:
-        raise GatewayError(malformed_request("<content> holds no <function>"))
+        raise Refused(malformed_request("<content> holds no <function>"))
 
 
 # -- element <-> value conversion ------------------------------------------------------------------
@@ -194,7 +194,7 @@ def control_block(parent: etree._Element, control: Control, status: str) -> None
     sub(ctl, "dtdversion", control.dtdversion or "3.0")
 
 
-def error_block(parent: etree._Element, errors: list[ErrorDetail]) -> None:
+def error_block(parent: etree._Element, errors: list[ErrorEntry]) -> None:
     msg = sub(parent, "errormessage")
     for e in errors:
         err = sub(msg, "error")
@@ -217,7 +217,7 @@ def serialize(root: etree._Element, pretty: bool) -> bytes:
     return XML_DECLARATION + body
 
 
-def control_failure(control: Control, errors: list[ErrorDetail], pretty: bool = False) -> bytes:
+def control_failure(control: Control, errors: list[ErrorEntry], pretty: bool = False) -> bytes:
     """A whole-request failure: control status failure plus the errors."""
     root = new_response()
     control_block(root, control, "failure")

@@ -3,7 +3,7 @@ query), getAPISession, and the legacy AR functions our actions use.
 
 A function receives its call element and a context, and returns the elements that follow
 ``<controlid>`` in its ``<result>`` (a ``<data>`` block, a ``<key>``, or nothing). Failures are
-raised as GatewayError and reported by the gateway; the store transaction around each call
+raised as Refused and reported by the gateway; the store transaction around each call
 undoes any partial work.
 """
 
@@ -21,12 +21,12 @@ from lxml import etree
 
 from . import errors, legacy, querylang
 from .config import SandboxConfig
-from .errors import GatewayError
+from .errors import Refused
 from .objects import OBJECTS, ObjectDef, lookup
-from .protocol import add_value, element_value, text_of
 from .records import Records
 from .sessions import Session, Sessions
 from .store import Record, Store
+from .wire import add_value, element_value, text_of
 
 READ_BY_QUERY_MAX_PAGE = 1000
 QUERY_MAX_PAGE = 2000
@@ -101,14 +101,14 @@ Handler = Callable[[Context, etree._Element], list[etree._Element]]
 def _object_def(name: str, query_function: bool = False, lines_ok: bool = True) -> ObjectDef:
     odef = lookup(name) if lines_ok else OBJECTS.get(name.strip().upper())
     if odef is None:
-        raise GatewayError(errors.object_not_found(name.strip(), query_function))
+        raise Refused(errors.object_not_found(name.strip(), query_function))
     return odef
 
 
 def _required_text(body: etree._Element, tag: str) -> str:
     value = text_of(body, tag)
     if not value:
-        raise GatewayError(errors.invalid_argument(f"<{body.tag}> requires <{tag}>"))
+        raise Refused(errors.invalid_argument(f"<{body.tag}> requires <{tag}>"))
     return value
 
 
@@ -119,9 +119,9 @@ def _pagesize(body: etree._Element, maximum: int) -> int:
     try:
         size = int(text)
     except ValueError:
-        raise GatewayError(errors.invalid_argument(f"pagesize '{text}' is not a number")) from None
+        raise Refused(errors.invalid_argument(f"pagesize '{text}' is not a number")) from None
     if size < 1:
-        raise GatewayError(errors.invalid_argument("pagesize must be at least 1"))
+        raise Refused(errors.invalid_argument("pagesize must be at least 1"))
     return min(size, maximum)
 
 
@@ -246,7 +246,7 @@ def fn_read_by_query(ctx: Context, body: etree._Element) -> list[etree._Element]
     try:
         node = querylang.parse(text_of(body, "query"))
     except querylang.QueryError as exc:
-        raise GatewayError(errors.query_failed(f"Unable to parse query: {exc}")) from None
+        raise Refused(errors.query_failed(f"Unable to parse query: {exc}")) from None
     matches = [int(r["RECORDNO"]) for r in ctx.store.all(odef.name) if node.matches(r, odef.name)]
     rs = ResultSet(
         companyid=ctx.session.companyid,
@@ -265,7 +265,7 @@ def fn_read_more(ctx: Context, body: etree._Element) -> list[etree._Element]:
     result_id = _required_text(body, "resultId")
     rs = ctx.results.take(result_id, ctx.session.companyid)
     if rs is None:
-        raise GatewayError(errors.invalid_result_id(result_id))
+        raise Refused(errors.invalid_result_id(result_id))
     return _list_page(ctx, rs, result_id)
 
 
@@ -289,7 +289,7 @@ def _filter_node(el: etree._Element, lower: bool) -> querylang.Node:
     def fld() -> str:
         name = text_of(el, "field")
         if not name:
-            raise GatewayError(errors.query_failed(f"<{el.tag}> needs a <field>"))
+            raise Refused(errors.query_failed(f"<{el.tag}> needs a <field>"))
         return name.upper()
 
     def values() -> list[str]:
@@ -299,34 +299,34 @@ def _filter_node(el: etree._Element, lower: bool) -> querylang.Node:
     if op in ("and", "or"):
         parts = [_filter_node(c, lower) for c in el if isinstance(c.tag, str)]
         if not parts:
-            raise GatewayError(errors.query_failed(f"<{el.tag}> needs at least one condition"))
+            raise Refused(errors.query_failed(f"<{el.tag}> needs at least one condition"))
         return querylang.And(parts) if op == "and" else querylang.Or(parts)
     if op in _FILTER_CMP:
         vals = values()
         if len(vals) != 1:
-            raise GatewayError(errors.query_failed(f"<{el.tag}> needs exactly one <value>"))
+            raise Refused(errors.query_failed(f"<{el.tag}> needs exactly one <value>"))
         return querylang.Comparison(fld(), _FILTER_CMP[op], vals[0])
     if op in ("like", "notlike"):
         vals = values()
         if len(vals) != 1:
-            raise GatewayError(errors.query_failed(f"<{el.tag}> needs exactly one <value>"))
+            raise Refused(errors.query_failed(f"<{el.tag}> needs exactly one <value>"))
         return querylang.Like(fld(), vals[0], negate=op == "notlike")
     if op in ("in", "notin"):
         vals = values()
         if not vals:
-            raise GatewayError(errors.query_failed(f"<{el.tag}> needs at least one <value>"))
+            raise Refused(errors.query_failed(f"<{el.tag}> needs at least one <value>"))
         return querylang.In(fld(), vals, negate=op == "notin")
     if op == "between":
         vals = values()
         if len(vals) != 2:
-            raise GatewayError(errors.query_failed("<between> needs exactly two <value>s"))
+            raise Refused(errors.query_failed("<between> needs exactly two <value>s"))
         name = fld()
         return querylang.And(
             [querylang.Comparison(name, ">=", vals[0]), querylang.Comparison(name, "<=", vals[1])]
         )
     if op in ("isnull", "isnotnull"):
         return querylang.IsNull(fld(), negate=op == "isnotnull")
-    raise GatewayError(errors.query_failed(f"unknown filter operator <{el.tag}>"))
+    raise Refused(errors.query_failed(f"unknown filter operator <{el.tag}>"))
 
 
 def _lowered(value: Any) -> Any:
@@ -362,7 +362,7 @@ def fn_query(ctx: Context, body: etree._Element) -> list[etree._Element]:
         if (f.text or "").strip()
     ]
     if not fields:
-        raise GatewayError(errors.query_failed("<query> needs <select> with at least one <field>"))
+        raise Refused(errors.query_failed("<query> needs <select> with at least one <field>"))
     options = body.find("options")
     lower = options is not None and (text_of(options, "caseinsensitive") or "") == "true"
     filter_el = body.find("filter")
@@ -370,7 +370,7 @@ def fn_query(ctx: Context, body: etree._Element) -> list[etree._Element]:
     if filter_el is not None:
         conditions = [c for c in filter_el if isinstance(c.tag, str)]
         if len(conditions) > 1:
-            raise GatewayError(errors.query_failed("<filter> takes one condition; use <and>"))
+            raise Refused(errors.query_failed("<filter> takes one condition; use <and>"))
         if conditions:
             node = _filter_node(conditions[0], lower)
     records = [
@@ -385,7 +385,7 @@ def fn_query(ctx: Context, body: etree._Element) -> list[etree._Element]:
         records.sort(key=_order_key(orders, odef.name))
     offset_text = text_of(body, "offset") or "0"
     if not offset_text.isdigit():
-        raise GatewayError(errors.invalid_argument(f"offset '{offset_text}' is not a number"))
+        raise Refused(errors.invalid_argument(f"offset '{offset_text}' is not a number"))
     offset = int(offset_text)
     page = records[offset : offset + _pagesize(body, QUERY_MAX_PAGE)]
     data_el = _data(
@@ -412,7 +412,7 @@ def fn_get_api_session(ctx: Context, body: etree._Element) -> list[etree._Elemen
     wanted = text_of(body, "locationid")
     if wanted and wanted != session.locationid:
         if wanted not in ctx.config.entities:
-            raise GatewayError(errors.sign_in_incorrect())
+            raise Refused(errors.sign_in_incorrect())
         session = ctx.sessions.create(session.userid, session.companyid, wanted)
     data_el = etree.Element("data")
     api = etree.SubElement(data_el, "api")
@@ -439,10 +439,10 @@ def _legacy_update(spec: legacy.LegacySpec) -> Handler:
         odef = OBJECTS[spec.object]
         key = (body.get("key") or "").strip()
         if not key:
-            raise GatewayError(errors.invalid_argument(f"<{body.tag}> requires a key attribute"))
+            raise Refused(errors.invalid_argument(f"<{body.tag}> requires a key attribute"))
         existing = ctx.store.get(odef.name, key)
         if existing is None:
-            raise GatewayError(
+            raise Refused(
                 errors.record_not_found(odef.label, key, "update"),
                 errors.could_not("update", odef.label),
             )
@@ -461,10 +461,10 @@ def _legacy_delete(obj: str, attribute: str) -> Handler:
         odef = OBJECTS[obj]
         id_value = (body.get(attribute) or "").strip()
         if not id_value:
-            raise GatewayError(errors.invalid_argument(f"<{body.tag}> requires {attribute}"))
+            raise Refused(errors.invalid_argument(f"<{body.tag}> requires {attribute}"))
         record = ctx.store.get_by_id(obj, id_value)
         if record is None:
-            raise GatewayError(errors.record_not_found(odef.label, id_value, "delete"))
+            raise Refused(errors.record_not_found(odef.label, id_value, "delete"))
         ctx.records.delete(odef, record["RECORDNO"])
         return [_key(id_value)]
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import errors
-from .errors import GatewayError
+from .errors import Refused
 from .objects import ObjectDef, missing_required
 from .store import Record, Store
 
@@ -83,21 +83,21 @@ class Records:
         )
         missing = missing_required(data, required)
         if missing:
-            raise GatewayError(
+            raise Refused(
                 errors.required_field(odef.name, missing), errors.could_not(verb, odef.label)
             )
 
     def _check_lines(self, odef: ObjectDef, lines: list[Record], verb: str) -> None:
         assert odef.lines is not None
         if len(lines) < odef.lines.min_lines:
-            raise GatewayError(
+            raise Refused(
                 errors.required_field(odef.name, f"{odef.lines.wrapper}.{odef.lines.item}"),
                 errors.could_not(verb, odef.label),
             )
         for number, line in enumerate(lines, start=1):
             missing = missing_required(line, odef.lines.required)
             if missing:
-                raise GatewayError(
+                raise Refused(
                     errors.required_field(f"{odef.lines.object} (line {number})", missing),
                     errors.could_not(verb, odef.label),
                 )
@@ -115,7 +115,7 @@ class Records:
             data[odef.id_field] = value
         existing = self.store.get_by_id(odef.name, value)
         if existing is not None and int(existing["RECORDNO"]) != own:
-            raise GatewayError(
+            raise Refused(
                 errors.duplicate_id(odef.label, value), errors.could_not(verb, odef.label)
             )
         return value
@@ -178,11 +178,11 @@ class Records:
             record = self.store.get_by_id(odef.name, key)
         if not key:
             field = "RECORDNO" + (f" or {odef.id_field}" if odef.id_field else "")
-            raise GatewayError(
+            raise Refused(
                 errors.required_field(odef.name, field), errors.could_not(verb, odef.label)
             )
         if record is None:
-            raise GatewayError(
+            raise Refused(
                 errors.record_not_found(odef.label, key, verb), errors.could_not(verb, odef.label)
             )
         return record
@@ -206,7 +206,7 @@ class Records:
 
     def delete(self, odef: ObjectDef, key: str) -> None:
         if not self.store.delete(odef.name, int(key) if key.isdigit() else -1):
-            raise GatewayError(errors.record_not_found(odef.label, key, "delete"))
+            raise Refused(errors.record_not_found(odef.label, key, "delete"))
 
     def with_lines(self, odef: ObjectDef, record: Record) -> Record:
         """The nested view of read: owned lines under their wrapper, lowercase item tags."""

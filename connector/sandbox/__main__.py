@@ -1,5 +1,0 @@
-"""``python -m connector.sandbox``: the sandbox command group."""
-
-from .cli import sandbox
-
-sandbox(prog_name="python -m connector.sandbox")
