@@ -125,6 +125,39 @@ class TransportError(ConnectorError):
         return {**super().to_dict(), "status": self.status, "transient": self.transient}
 
 
+class OutcomeUnknown(TransportError):
+    """The request was sent but no complete answer came back, on every attempt: the call may
+    have been applied. `controlids` are the functions' ids, to look them up before re-sending."""
+
+    def __init__(self, message: str, *, controlids: Sequence[str] = (),
+                 raw_response: str | None = None) -> None:
+        super().__init__(message, transient=True, raw_response=raw_response)
+        self.controlids = list(controlids)
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "outcome": "unknown", "controlids": self.controlids}
+
+
+class SlotTimeout(ConnectorError):
+    """No request slot for the company came free before the wait's deadline; nothing was sent.
+    Retrying after `retry_after` seconds is safe."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.transient = True
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "transient": True, "retry_after": self.retry_after}
+
+
+class DeadlineExceeded(ConnectorError):
+    """The call's overall deadline passed (every attempt and wait included)."""
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "transient": True}
+
+
 class EndpointRefused(ConnectorError):
     """A session endpoint that is not https on *.intacct.com nor a host the user allowed."""
 
