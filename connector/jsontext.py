@@ -1,0 +1,127 @@
+"""Reading JSON (and YAML) that users and platforms hand over, without surprises.
+
+Whatever parses must also be sendable: text that is not UTF-8, NaN and Infinity (not JSON, and
+no gateway field takes them), lone surrogates (they cannot be encoded into a request) and
+nesting deeper than any input needs are refused with the path of the value, before anything is
+sent. Numbers keep their digits: a fraction that a float would round is read as a Decimal.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JSONTextError(ValueError):
+    """Unusable input text; `path` locates the value ("" for the whole text)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}" if path else problem)
+        self.path, self.problem = path, problem
+
+
+def exact_number(text: str) -> float | Decimal:
+    """A float when it holds the written value exactly enough to print it back, else a Decimal."""
+    number = float(text)
+    if math.isinf(number):
+        return Decimal(text)
+    return number if Decimal(repr(number)) == Decimal(text) else Decimal(text)
+
+
+def loads(data: bytes | str) -> Any:
+    """Parse JSON text and check every value (see the module docstring)."""
+    text = decode(data)
+    try:
+        value = json.loads(text, parse_float=exact_number, parse_constant=float)
+    except RecursionError:
+        raise JSONTextError("", f"is nested more than {MAX_DEPTH} levels deep") from None
+    except json.JSONDecodeError as exc:
+        raise JSONTextError("", f"is not valid JSON: {exc}") from None
+    check(value)
+    return value
+
+
+def loads_json_or_yaml(data: bytes | str) -> Any:
+    """JSON when the text is JSON (exact numbers), YAML otherwise; checked either way."""
+    text = decode(data)
+    if not text.strip():
+        return None
+    try:
+        return loads(text)
+    except JSONTextError as exc:
+        if exc.path or "not valid JSON" not in exc.problem:
+            raise
+    try:
+        value = yaml.load(text, Loader=_ExactLoader)
+    except RecursionError:
+        raise JSONTextError("", f"is nested more than {MAX_DEPTH} levels deep") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise JSONTextError("", f"is neither JSON nor YAML: {problem}{where}") from None
+    check(value)
+    return value
+
+
+def decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JSONTextError("", f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                                f"{exc.start})") from None
+
+
+def check(value: Any) -> None:
+    """Refuse NaN, Infinity, lone surrogates and deep nesting anywhere in a parsed value."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            shown = path if len(path) <= 60 else path[:60] + "..."
+            raise JSONTextError(shown, f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, str):
+            _check_text(node, path)
+        elif isinstance(node, float | Decimal) and not _finite(node):
+            raise JSONTextError(path, f"{node} is not a number a request can carry")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                _check_text(str(key), path)
+                stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node))
+
+
+def _finite(number: float | Decimal) -> bool:
+    return number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
+
+
+def _check_text(text: str, path: str) -> None:
+    found = _SURROGATE.search(text)
+    if found:
+        raise JSONTextError(path, f"contains a lone surrogate (U+{ord(found.group()):04X}), "
+                                  "which is not text")
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """YAML's safe loader, with fractions read as exactly as JSON's."""
+
+    def construct_yaml_float(self, node: yaml.Node) -> Any:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        try:
+            return exact_number(text)
+        except ValueError:  # .inf, .nan and the other YAML spellings
+            return super().construct_yaml_float(node)
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _ExactLoader.construct_yaml_float)
