@@ -4,109 +4,54 @@ Records are sent up to `batch_size` functions per request (Intacct allows 100), 
 threads as the company's concurrency limit. Each record's function gets a controlid derived
 from the run id and the record's position, and mutations are sent with uniqueid true, so a
 batch re-sent after a crash or a lost response is not executed twice: the gateway reports those
-functions as already executed and they count as applied.
-
-The journal is an append-only JSON-lines file: a header with the run id, then one line per
-finished record. Started again with the same journal, a run re-emits what was finished and
-sends only the rest.
+functions as already executed and they count as applied. What is finished is kept in a journal
+(connector.journal) so that a killed run resumes where it stopped.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from connector.core import Connector
-from connector.errors import ConnectorError, UnknownKey
+from connector.errors import ConnectorError, OutcomeUnknown, UnknownKey
+from connector.journal import InputIdentity, Journal
 from connector.shaping import add_keys, resolve_option, shape_result
 
 
 @dataclass
 class _Batch:
     indexes: list[int]
+    records: list[Any]
     controlids: list[str]
     bodies: list[Any]
     inputs: list[dict[str, Any]]
 
 
-class Journal:
-    """What a bulk run has finished, kept on disk so that a killed run can resume."""
-
-    def __init__(self, path: str | Path | None, action: str) -> None:
-        self.done: dict[int, dict[str, Any]] = {}
-        self.run_id = uuid.uuid4().hex[:16]
-        self._file: TextIO | None = None
-        if path is None:
-            return
-        path = Path(path)
-        if path.exists():
-            self._load(path, action)
-        self._file = path.open("a", encoding="utf-8")
-        if path.stat().st_size == 0:
-            self._write({"journal": 1, "action": action, "run": self.run_id})
-
-    def _load(self, path: Path, action: str) -> None:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines):
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                if number == len(lines) - 1:
-                    break  # a line cut short by a kill: that record was not finished
-                raise ConnectorError(f"journal {path} is damaged at line {number + 1}") from None
-            if number == 0:
-                if entry.get("action") != action:
-                    raise ConnectorError(f"journal {path} belongs to action "
-                                         f"{entry.get('action')!r}, not {action!r}")
-                self.run_id = entry["run"]
-            else:
-                self.done[entry["index"]] = entry
-        self._truncate_partial_line(path, lines)
-
-    @staticmethod
-    def _truncate_partial_line(path: Path, lines: list[str]) -> None:
-        raw = path.read_bytes()
-        if raw and not raw.endswith(b"\n"):
-            path.write_bytes(raw[: raw.rfind(b"\n") + 1])
-
-    def controlid(self, index: int) -> str:
-        return f"{self.run_id}-{index}"
-
-    def record(self, entry: dict[str, Any]) -> None:
-        self.done[entry["index"]] = entry
-        self._write(entry)
-
-    def _write(self, entry: dict[str, Any]) -> None:
-        if self._file is None:
-            return
-        self._file.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
-def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any]],
+def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any] | ConnectorError],
              connection: Mapping[str, Any], *, journal: str | Path | None = None,
+             source: InputIdentity | None = None, retry_failed: bool = False,
              batch_size: int | None = None, transaction: bool = False,
              concurrency: int | None = None, retry: Mapping[str, Any] | None = None,
              progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
-    """Yield one result per input record, in input order: {"index", "status", "data"|"error"}."""
+    """Yield one result per input record, in input order: {"index", "status", "data"|"error"}.
+
+    A record may be a ConnectorError (an input line that could not be read): it fails alone.
+    `source` identifies the input in the journal, which then refuses any other input;
+    `retry_failed` sends records the journal holds as failed again, with their control ids.
+    Status "unknown" means sent without a complete answer: it may have been applied, and a
+    resumed run sends it again (the gateway deduplicates it).
+    """
     action = connector.action(key)
     mode = resolve_option(action.output["mode"], {}, default="result")
     if mode == "records":
         raise UnknownKey(f"{key} lists records; bulk runs one function per record")
     size = min(batch_size or connector.settings.get("batch_size", 100), 100)
     workers = concurrency or connector.settings["concurrency"]
-    state = Journal(journal, key)
+    state = Journal(journal, key, source, retry_failed=retry_failed)
     gateway = connector.gateway(connection)
     options = connector.call_options(action, {}, {**(retry or {}), "transaction": transaction})
     try:
@@ -128,25 +73,28 @@ def _batches(connector: Connector, key: str, records: Iterable[Mapping[str, Any]
              state: Journal, size: int) -> Iterator[tuple[list[dict[str, Any]], _Batch | None]]:
     """Group records into batches; records already done or invalid come out as ready results."""
     ready: list[dict[str, Any]] = []
-    batch = _Batch([], [], [], [])
+    batch = _Batch([], [], [], [], [])
     for index, record in enumerate(records):
-        if index in state.done:
-            ready.append(state.done[index])
+        finished = state.finished(index, _identity(record))
+        if finished is not None:
+            ready.append({k: v for k, v in finished.items() if k != "hash"})
             continue
         try:
+            if isinstance(record, ConnectorError):
+                raise record
             values, bodies = connector.prepare(key, record)
         except ConnectorError as exc:
             entry = {"index": index, "status": "error", "error": exc.to_dict()}
-            state.record(entry)
-            ready.append(entry)
+            ready.append(state.record(index, _identity(record), entry))
             continue
         batch.indexes.append(index)
+        batch.records.append(record)
         batch.controlids.append(state.controlid(index))
         batch.bodies.append(bodies[0])
         batch.inputs.append({k: v for k, v in values.items() if k in record})
         if len(batch.indexes) == size:
             yield ready, batch
-            ready, batch = [], _Batch([], [], [], [])
+            ready, batch = [], _Batch([], [], [], [], [])
     if batch.indexes or ready:
         yield ready, batch if batch.indexes else None
 
@@ -157,7 +105,8 @@ def _send(connector: Connector, gateway: Any, action: Any, batch: _Batch, option
         response = gateway.execute(batch.bodies, options, check=False,
                                    controlids=batch.controlids)
     except ConnectorError as exc:  # the whole request failed after every retry
-        entries = [{"index": i, "status": "error", "error": exc.to_dict()}
+        status = "unknown" if isinstance(exc, OutcomeUnknown) else "error"
+        entries = [{"index": i, "status": status, "error": exc.to_dict()}
                    for i in batch.indexes]
     else:
         arrays = bool(resolve_option(action.output.get("arrays"), {}, default=True))
@@ -173,9 +122,13 @@ def _send(connector: Connector, gateway: Any, action: Any, batch: _Batch, option
             else:
                 error = result.error()
                 entries.append({"index": index, "status": "error", "error": error.to_dict()})
-    for entry in entries:
-        state.record(entry)
-    return entries
+    return [state.record(index, record, entry)
+            for index, record, entry in zip(batch.indexes, batch.records, entries, strict=True)]
+
+
+def _identity(record: Any) -> Any:
+    """What the journal hashes for a record (an unreadable line by its message)."""
+    return {"unreadable": record.message} if isinstance(record, ConnectorError) else record
 
 
 def _drain(item: tuple[list[dict[str, Any]], Any],

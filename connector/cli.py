@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
+from connector import jsontext
 from connector.bulk import run_bulk
 from connector.catalog import describe_action, describe_datasource, export_catalog
 from connector.core import Connector, load_connector
-from connector.errors import GATEWAY_EXIT, ConnectorError, GatewayError
+from connector.errors import GATEWAY_EXIT, ConnectorError, GatewayError, InputError, InputProblem
 from connector.intacct.sandbox.cli import sandbox as sandbox_group
+from connector.journal import InputIdentity
 from connector.manifest import load_manifest
+from connector.redact import redact_value
 
 
 class _State:
@@ -94,18 +96,26 @@ def _redact_text(ctx: click.Context, text: str) -> str:
 
 
 def _emit(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=jsontext.default))
+
+
+def _emit_output(ctx: click.Context, value: Any, *, indent: int | None = 2) -> None:
+    """An action's output, with every secret the connector knows (a session id that rawRequest
+    returned, say) masked, as the service masks it."""
+    masked = redact_value(_connector(ctx).redact, value)
+    click.echo(json.dumps(masked, indent=indent, ensure_ascii=False, default=jsontext.default))
 
 
 def _read_inputs(source: str | None, settings: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if source is not None:
-        text = sys.stdin.read() if source == "-" else _read_file(source)
+        raw = sys.stdin.buffer.read() if source == "-" else _read_bytes(source)
         try:
-            loaded = yaml.safe_load(text) if text.strip() else {}
-        except yaml.YAMLError as exc:
-            raise click.BadParameter(f"not valid JSON or YAML: {exc}",
-                                     param_hint="--input") from None
+            loaded = jsontext.loads_json_or_yaml(raw)
+        except jsontext.JSONTextError as exc:
+            raise click.BadParameter(str(exc), param_hint="--input") from None
+        if loaded is None:
+            loaded = {}
         if not isinstance(loaded, dict):
             raise click.BadParameter("must hold a JSON object of inputs", param_hint="--input")
         values.update(loaded)
@@ -117,9 +127,9 @@ def _read_inputs(source: str | None, settings: tuple[str, ...]) -> dict[str, Any
     return values
 
 
-def _read_file(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_bytes()
     except OSError as exc:
         raise click.BadParameter(f"cannot read {path}: {exc.strerror}",
                                  param_hint="--input") from None
@@ -231,9 +241,9 @@ def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[st
     with _connection(ctx, connection_file, profile, use_sandbox) as connection:
         if jsonl:
             for record in connector.iter_records(key, inputs, connection):
-                click.echo(json.dumps(record, ensure_ascii=False))
+                _emit_output(ctx, record, indent=None)
             return
-        _emit(connector.invoke(key, inputs, connection))
+        _emit_output(ctx, connector.invoke(key, inputs, connection))
 
 
 @main.command()
@@ -247,7 +257,7 @@ def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tup
     connector = _connector(ctx)
     inputs = _read_inputs(input_file, settings)
     with _connection(ctx, connection_file, profile, use_sandbox) as connection:
-        _emit(connector.picklist(key, inputs, connection))
+        _emit_output(ctx, connector.picklist(key, inputs, connection))
 
 
 @main.command()
@@ -255,49 +265,56 @@ def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tup
 @click.option("--input", "input_file", required=True, metavar="FILE|-",
               help="One JSON object of inputs per line (JSON lines).")
 @click.option("--journal", type=click.Path(dir_okay=False),
-              help="Resume file: run again with the same journal to finish a killed run.")
+              help="Resume file: run again with the same journal and input to finish a killed "
+                   "run (created owner-only).")
+@click.option("--retry-failed", is_flag=True,
+              help="With --journal: send the records that failed again, with their original "
+                   "control ids.")
 @click.option("--transaction", is_flag=True,
               help="Each batch is all or nothing (transaction=\"true\").")
 @click.option("--batch-size", type=click.IntRange(1, 100), help="Functions per request.")
 @connection_options
 @click.pass_context
-def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None, transaction: bool,
-         batch_size: int | None, connection_file: str | None, profile: str | None,
-         use_sandbox: bool) -> None:
+def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None,
+         retry_failed: bool, transaction: bool, batch_size: int | None,
+         connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
     """Run an action for every line of a JSON-lines file; print one result line per record.
 
-    Results come in input order, each {"index", "status", "data" or "error"}. Exit 1 when any
-    record failed.
+    Results come in input order, each {"index", "status", "data" or "error"}; a line that is
+    not a JSON object of inputs fails alone. Status "unknown": sent, but no complete answer
+    came back (it may have been applied; resuming with the journal sends it again safely).
+    Exit 1 when any record failed.
     """
     connector = _connector(ctx)
-    lines = _jsonl_lines(input_file)
+    raw = sys.stdin.buffer.read() if input_file == "-" else _read_bytes(input_file)
+    lines = [line for line in raw.split(b"\n") if line.strip()]
+    source = InputIdentity.of_lines(
+        "stdin" if input_file == "-" else Path(input_file).name,
+        [line.decode("utf-8", errors="surrogateescape") for line in lines])
     failed = 0
     show_bar = sys.stderr.isatty() and input_file != "-"
     with _connection(ctx, connection_file, profile, use_sandbox) as connection, \
             click.progressbar(length=len(lines), label=key, file=sys.stderr,
                               hidden=not show_bar) as bar:
-        for entry in run_bulk(connector, key, _parse_lines(lines), connection,
-                              journal=journal, batch_size=batch_size,
-                              transaction=transaction, progress=bar.update):
+        for entry in run_bulk(connector, key, _parse_lines(key, lines), connection,
+                              journal=journal, source=source, retry_failed=retry_failed,
+                              batch_size=batch_size, transaction=transaction,
+                              progress=bar.update):
             failed += entry["status"] != "success"
-            click.echo(json.dumps(entry, ensure_ascii=False, default=str))
+            _emit_output(ctx, entry, indent=None)
     if failed:
         click.echo(f"{failed} of {len(lines)} records failed", err=True)
         ctx.exit(GATEWAY_EXIT)
 
 
-def _jsonl_lines(source: str) -> list[str]:
-    text = sys.stdin.read() if source == "-" else _read_file(source)
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def _parse_lines(lines: list[str]) -> Iterator[Any]:
+def _parse_lines(key: str, lines: list[bytes]) -> Iterator[Any]:
+    """Each line's inputs, or an InputError naming the line when it cannot be read."""
     for number, line in enumerate(lines, 1):
         try:
-            yield json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise click.BadParameter(f"line {number} is not JSON: {exc}",
-                                     param_hint="--input") from None
+            yield jsontext.loads(line)
+        except jsontext.JSONTextError as exc:
+            path = f"line {number}" + (f": {exc.path}" if exc.path else "")
+            yield InputError(key, [InputProblem(path, "", exc.problem)])
 
 
 @main.command()

@@ -8,15 +8,14 @@ in the manifest, so the Intacct connector reads exactly what the official SDKs r
 from __future__ import annotations
 
 import configparser
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
+from connector import jsontext
 from connector.errors import ConnectionConfigError
 
 
@@ -39,15 +38,17 @@ def resolve_connection(declaration: Mapping[str, Any], schema: Mapping[str, Any]
 
 
 def load_connection_file(path: str | Path) -> dict[str, Any]:
+    """A connection object from a JSON or YAML file. A syntax error names the line and column,
+    never the text there: the file holds passwords."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConnectionConfigError(f"cannot read connection file {path}: {exc.strerror}") from None
     try:
-        values = json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConnectionConfigError(
-            f"connection file {path} is not valid JSON/YAML: {exc}") from None
+        values = (jsontext.loads(raw) if str(path).endswith(".json")
+                  else jsontext.loads_json_or_yaml(raw))
+    except jsontext.JSONTextError as exc:
+        raise ConnectionConfigError(f"connection file {path}: {exc}") from None
     if not isinstance(values, dict):
         raise ConnectionConfigError(f"connection file {path} must hold an object")
     return values

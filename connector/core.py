@@ -10,6 +10,7 @@ import hashlib
 import json
 import string
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +71,8 @@ class Connector:
         defaults = manifest.defaults
         self.retry = RetryPolicy().merged(defaults.get("retry", {}))
         self.settings = {"concurrency": defaults.get("concurrency", 2),
-                         "page_size": defaults.get("page_size", 1000)}
+                         "page_size": defaults.get("page_size", 1000),
+                         "slot_wait_ms": defaults.get("slot_wait_ms", 30_000)}
 
     @property
     def key(self) -> str:
@@ -136,13 +138,21 @@ class Connector:
 
     def call_options(self, action: ActionSpec, inputs: Mapping[str, Any],
                      overrides: Mapping[str, Any] | None = None) -> CallOptions:
-        """The retry policy and headers for a call: manifest defaults < inputs < overrides."""
+        """The retry policy and headers for a call: manifest defaults < inputs < overrides.
+
+        `deadline_ms` bounds the whole call (every attempt and wait) from now; `slot_wait_ms`
+        bounds the wait for one of the company's request slots.
+        """
         from_inputs = {option: inputs.get(name)
                        for option, name in action.options_from_inputs.items()}
         headers = _headers(from_inputs.pop("headers", None))
         merged = {**from_inputs, **(overrides or {})}
-        return CallOptions(retry=self.retry.merged(merged), headers=headers,
-                           transaction=bool(merged.get("transaction", False)))
+        deadline_ms = merged.get("deadline_ms")
+        return CallOptions(
+            retry=self.retry.merged(merged), headers=headers,
+            transaction=bool(merged.get("transaction", False)),
+            slot_wait_s=merged.get("slot_wait_ms", self.settings["slot_wait_ms"]) / 1000,
+            deadline=None if deadline_ms is None else time.monotonic() + deadline_ms / 1000)
 
     def render(self, key: str, inputs: Mapping[str, Any] | None,
                connection: Mapping[str, Any] | None = None) -> str:

@@ -64,8 +64,8 @@ class InputProblem:
     problem: str
 
     def __str__(self) -> str:
-        name = self.path
-        if self.title and self.title != self.path:
+        name = self.path or self.title
+        if self.title and self.path and self.title != self.path:
             name = f"{self.title} ({self.path})"
         return f"{name}: {self.problem}" if name else self.problem
 
@@ -113,11 +113,12 @@ class TransportError(ConnectorError):
 
     def __init__(self, message: str, *, status: int | None = None, transient: bool = False,
                  retry_after: float | None = None, raw_response: str | None = None,
-                 timeout: bool = False) -> None:
+                 timeout: bool = False, sent: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.transient = transient
         self.timeout = timeout  # no answer in time (as opposed to a refused or failed one)
+        self.sent = sent  # the request reached the gateway, which may have applied it
         self.retry_after = retry_after
         self.raw_response = raw_response
 
@@ -131,7 +132,7 @@ class OutcomeUnknown(TransportError):
 
     def __init__(self, message: str, *, controlids: Sequence[str] = (),
                  raw_response: str | None = None) -> None:
-        super().__init__(message, transient=True, raw_response=raw_response)
+        super().__init__(message, transient=True, raw_response=raw_response, sent=True)
         self.controlids = list(controlids)
 
     def to_dict(self) -> dict:

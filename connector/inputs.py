@@ -10,6 +10,7 @@ input's title and path.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from connector import jsontext
 from connector.errors import InputError, InputProblem
 from connector.validation import schema_errors
 
@@ -29,7 +31,12 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
                    ) -> dict[str, Any]:
     """Coerce, default and validate; return the inputs to render or raise InputError."""
     if given is not None and not isinstance(given, Mapping):
-        raise InputError(action, [InputProblem("", "", "inputs must be a JSON object")])
+        raise InputError(action, [InputProblem("", "Inputs", "must be a JSON object of inputs")])
+    try:
+        jsontext.check(dict(given or {}))
+    except jsontext.JSONTextError as exc:
+        raise InputError(action, [InputProblem(exc.path, _title(schema, _parts(exc.path)),
+                                               exc.problem)]) from None
     problems: list[InputProblem] = []
     values = _coerce_object(schema, dict(given or {}), "", problems)
     properties = schema.get("properties", {})
@@ -37,10 +44,9 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         if name not in values and isinstance(prop, Mapping) and "default" in prop:
             values[name] = prop["default"]
     if schema.get("additionalProperties", False) is False:
-        unknown = sorted(set(values) - set(properties))
-        if unknown:
-            problems.append(InputProblem("", "", f"unknown input(s): {', '.join(unknown)}"))
-            values = {k: v for k, v in values.items() if k in properties}
+        for name in sorted(set(values) - set(properties)):
+            problems.append(InputProblem(name, "", _unknown(name, properties)))
+        values = {k: v for k, v in values.items() if k in properties}
     for error in schema_errors(schema, values, _FORMATS):
         problems.append(_problem(schema, error))
     if problems:
@@ -112,8 +118,9 @@ def _coerce_text(types: set[str], value: str) -> Any:
     if "integer" in types and re.fullmatch(r"[+-]?\d+", text):
         return int(text)
     if "number" in types and _NUMBER.match(text):
-        number = float(text)
-        return int(number) if number.is_integer() and "." not in text else number
+        if re.fullmatch(r"[+-]?\d+", text):
+            return int(text)
+        return jsontext.exact_number(text)
     return value
 
 
@@ -132,7 +139,8 @@ def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> In
             message = "is required"
     elif error.validator == "additionalProperties":
         unknown = re.findall(r"'([^']+)'", message.split("(")[-1])
-        return InputProblem(_format(path), "", f"unknown input(s): {', '.join(unknown)}")
+        return InputProblem(_format(path), _title(schema, path),
+                            f"has no input(s) named {', '.join(unknown)}")
     elif error.validator == "type":
         message = f"{error.instance!r} is not of type {error.validator_value}"
     return InputProblem(_format(path), _title(schema, path), message)
@@ -149,6 +157,17 @@ def _title(schema: Mapping[str, Any], path: list[Any]) -> str:
         if isinstance(node, Mapping) and node.get("title"):
             titles.append(node["title"])
     return " > ".join(titles)
+
+
+def _unknown(name: str, properties: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(name, list(properties), n=1, cutoff=0.75)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"is not an input of this action{hint}"
+
+
+def _parts(path: str) -> list[Any]:
+    """A problem path ("lines[0].memo") back into its parts, for its title."""
+    return [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
 
 
 def _format(path: list[Any]) -> str:

@@ -125,3 +125,11 @@ class _ExactLoader(yaml.SafeLoader):
 
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _ExactLoader.construct_yaml_float)
+
+
+def default(value: Any) -> Any:
+    """For json.dumps: a Decimal as text with its exact digits (a JSON number would be written
+    through a float and rounded); anything else unknown as its text."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)

@@ -7,6 +7,7 @@ envelopes, transport, retries and error codes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -36,11 +37,19 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class CallOptions:
-    """Per-call settings: retry policy, extra HTTP headers, all-or-nothing transaction."""
+    """Per-call settings: retry policy, extra HTTP headers, all-or-nothing transaction, how
+    long to wait for one of the company's request slots, and an optional overall deadline
+    (a `time.monotonic()` instant) that every attempt and wait must finish before."""
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     headers: Mapping[str, str] = field(default_factory=dict)
     transaction: bool = False
+    slot_wait_s: float = 30.0  # the gateway itself holds a request over the limit 30 s
+    deadline: float | None = None
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None: no deadline)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
 
 @dataclass

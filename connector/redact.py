@@ -7,7 +7,8 @@ text of sensitive elements (a protocol declares which) is replaced in any XML, w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 MASK = "***"
 
@@ -30,7 +31,8 @@ class Redactor:
     def text(self, value: str) -> str:
         """Redact known secrets and sensitive elements from any text (XML or not)."""
         if self._tag_pattern is not None:
-            value = self._tag_pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", value)
+            value = self._tag_pattern.sub(lambda m: f"{m.group('start')}{MASK}{m.group('end')}",
+                                          value)
         for secret in sorted(self._secrets, key=len, reverse=True):
             value = value.replace(secret, MASK)
         return value
@@ -40,7 +42,24 @@ class Redactor:
 
 
 def _tag_pattern(tags: set[str]) -> re.Pattern[str] | None:
+    """An element named by one of the tags, in any case and with any namespace prefix, and its
+    text content, CDATA sections included."""
     if not tags:
         return None
     names = "|".join(sorted(map(re.escape, tags)))
-    return re.compile(rf"(<({names})(?:\s[^>]*)?>)[^<]*(</\2\s*>)", re.IGNORECASE)
+    return re.compile(
+        rf"(?P<start><(?P<name>(?:[\w.-]+:)?(?:{names}))(?:\s[^>]*)?>)"
+        r"(?:<!\[CDATA\[.*?\]\]>|[^<])*"
+        r"(?P<end></(?P=name)\s*>)",
+        re.IGNORECASE | re.DOTALL)
+
+
+def redact_value(redact: Callable[[str], str], value: Any) -> Any:
+    """The same JSON value with every string passed through `redact`."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_value(redact, item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(redact, item) for item in value]
+    return value

@@ -8,32 +8,36 @@ uniqueid true, a retried mutation is never executed twice.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import logging
-import random
 import threading
-import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from lxml import etree
 
 from connector.errors import (
     AuthenticationError,
     ConnectionConfigError,
-    EndpointRefused,
+    DeadlineExceeded,
     GatewayError,
+    OutcomeUnknown,
+    SlotTimeout,
     TransportError,
 )
-from connector.intacct.envelope import Login, SessionAuth, build_request
+from connector.intacct.endpoint import trusted_endpoint
+from connector.intacct.envelope import Login, SessionAuth, build_request, is_mutating
 from connector.intacct.errors import is_already_executed, is_retryable
 from connector.intacct.response import parse_response, raise_for_failures
 from connector.protocol import CallOptions, Response, Result, RetryPolicy
 from connector.redact import Redactor
+from connector.retry import call_with_retries, retry_after_seconds
 
 log = logging.getLogger("connector.intacct")
 
@@ -44,6 +48,11 @@ SENSITIVE_TAGS = (
     "ACCOUNTNUMBER", "CARDNUM", "CARDNUMBER", "CREDITCARDNUMBER", "CVV", "SECURITYCODE",
 )
 _RENEW_MARGIN = dt.timedelta(seconds=60)
+# Sessions a call may open after the gateway refused one (it can expire again at once).
+SIGN_INS_PER_CALL = 2
+SLOT_RETRY_AFTER_S = 1.0
+# HTTP statuses with which the gateway's front refuses a request before any work is done.
+_REFUSED_BEFORE_WORK = {429, 503}
 _limiters: dict[str, threading.BoundedSemaphore] = {}
 _limiters_lock = threading.Lock()
 
@@ -64,6 +73,26 @@ def company_limiter(company_id: str, limit: int) -> threading.BoundedSemaphore:
         return _limiters[key]
 
 
+@contextlib.contextmanager
+def _slot(limiter: threading.BoundedSemaphore, company: str, options: CallOptions
+          ) -> Iterator[None]:
+    """One of the company's request slots, waited for no longer than the call allows."""
+    remaining = options.remaining()
+    wait = options.slot_wait_s if remaining is None else max(0.0, min(options.slot_wait_s,
+                                                                     remaining))
+    if not limiter.acquire(timeout=wait):
+        if remaining is not None and wait < options.slot_wait_s:
+            raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
+                                   f"company {company}'s request slots; nothing was sent")
+        raise SlotTimeout(f"no request slot for company {company} came free within {wait:g} s "
+                          "(the gateway allows only a few requests at once per company); "
+                          "nothing was sent", retry_after=SLOT_RETRY_AFTER_S)
+    try:
+        yield
+    finally:
+        limiter.release()
+
+
 class IntacctGateway:
     """Sends functions to one Intacct company and returns parsed responses."""
 
@@ -76,7 +105,8 @@ class IntacctGateway:
         self._login = Login(connection["userId"], connection["companyId"],
                             connection["userPassword"], connection.get("entityId") or None)
         self._endpoint = connection.get("endpointUrl") or DEFAULT_ENDPOINT
-        self._allowed_hosts = {h.lower() for h in connection.get("allowedEndpointHosts", [])}
+        self._allowed_hosts = tuple(connection.get("allowedEndpointHosts", []))
+        self._company = connection["companyId"].split("|")[0]
         self._http = requests.Session()
         self._session: _Session | None = None
         self._session_lock = threading.Lock()
@@ -136,16 +166,27 @@ class IntacctGateway:
 
     def _with_session(self, numbered: list[tuple[str, etree._Element]],
                       options: CallOptions) -> Response:
-        session = self._current_session(options)
-        try:
-            return self._send(session.endpoint, SessionAuth(session.id), numbered, options)
-        except AuthenticationError:
-            # Company credentials were accepted when the session was made, so a refusal now
-            # means the session expired or was revoked: sign in once more and repeat.
-            log.info("session refused by the gateway; signing in again")
-            self._forget_session(session)
+        """Send with the current session; when the gateway refuses it, sign in and repeat.
+
+        Company credentials were accepted when the session was made, so a refusal means the
+        session expired or was revoked. It can happen again right after signing in (a
+        revocation in progress), so a call signs in at most SIGN_INS_PER_CALL times.
+        """
+        for sign_ins in range(SIGN_INS_PER_CALL + 1):
             session = self._current_session(options)
-            return self._send(session.endpoint, SessionAuth(session.id), numbered, options)
+            try:
+                return self._send(session.endpoint, SessionAuth(session.id), numbered, options)
+            except AuthenticationError as exc:
+                self._forget_session(session)
+                refused = exc
+                log.info("session refused by the gateway; signing in again (%d of %d)",
+                         sign_ins + 1, SIGN_INS_PER_CALL)
+        raise AuthenticationError(
+            # The gateway's correction says to sign in again: the client did, so it is dropped.
+            [dataclasses.replace(e, correction="") for e in refused.errors],
+            refused.raw_response,
+            summary=f"the gateway refused the session {SIGN_INS_PER_CALL + 1} times in a row, "
+                    f"right after signing in again each time")
 
     def _current_session(self, options: CallOptions) -> _Session:
         with self._session_lock:
@@ -171,71 +212,75 @@ class IntacctGateway:
         session_id = api.findtext("sessionid") if api is not None else None
         if not session_id:
             raise TransportError("getAPISession returned no session id")
-        endpoint = (api.findtext("endpoint") or "").strip() or self._endpoint
-        self._check_endpoint(endpoint)
         self.redactor.add(session_id)
+        returned = (api.findtext("endpoint") or "").strip()
+        endpoint = trusted_endpoint(returned, self._allowed_hosts) if returned else self._endpoint
         return _Session(session_id, endpoint, _session_expiry(response))
-
-    def _check_endpoint(self, endpoint: str) -> None:
-        parts = urlsplit(endpoint)
-        host = (parts.hostname or "").lower()
-        trusted = parts.scheme == "https" and (host == "intacct.com"
-                                                or host.endswith(".intacct.com"))
-        if not trusted and host not in self._allowed_hosts:
-            raise EndpointRefused(
-                f"getAPISession returned the endpoint {endpoint!r}, which is not https on "
-                f"*.intacct.com; add its host to allowedEndpointHosts only if you trust it")
 
     # -- transport ------------------------------------------------------------------------
 
     def _send(self, url: str, auth: Login | SessionAuth,
               numbered: list[tuple[str, etree._Element]], options: CallOptions, *,
               track_session: bool = True) -> Response:
-        policy = options.retry
-        controlid = str(uuid.uuid4())
-        for attempt in range(policy.max_retries + 1):
-            payload = build_request(
-                sender_id=self._connection["senderId"],
-                sender_password=self._connection["senderPassword"], controlid=controlid,
-                auth=auth, functions=numbered, transaction=options.transaction)
-            try:
-                response = self._post(url, payload, options)
-                if track_session:
-                    self._slide_session(response)
-                _accept_already_executed(response)
-                retry_after = _busy(response)
-                if retry_after is None or attempt >= policy.max_retries:
-                    return response
-            except (TransportError, GatewayError) as exc:
-                if attempt >= policy.max_retries or not _should_retry(exc, policy):
-                    raise
-                retry_after = getattr(exc, "retry_after", None)
-                log.info("retrying after %s (attempt %d)", self.redactor.text(exc.message),
-                         attempt + 1)
-            time.sleep(_delay(policy, attempt + 1, retry_after))
-        return response
+        """One request, retried as the policy allows with the same control ids throughout, so
+        that a mutation sent again after a lost answer is refused as already executed."""
+        payload = build_request(
+            sender_id=self._connection["senderId"],
+            sender_password=self._connection["senderPassword"], controlid=str(uuid.uuid4()),
+            auth=auth, functions=numbered, transaction=options.transaction)
+
+        def attempt() -> Response:
+            response = self._post(url, payload, options)
+            if track_session:
+                self._slide_session(response)
+            _accept_already_executed(response)
+            return response
+
+        try:
+            return call_with_retries(attempt, options, transient=_transient(options.retry),
+                                     busy=_busy, describe=self.redactor.text)
+        except TransportError as exc:
+            mutating = any(is_mutating(body) for _, body in numbered)
+            if not (exc.sent and mutating) or isinstance(exc, OutcomeUnknown):
+                raise
+            ids = [controlid for controlid, _ in numbered]
+            raise OutcomeUnknown(
+                f"{self.redactor.text(exc.message)}; no complete answer came back, so the call "
+                f"may have been applied. Before sending it again, look up the function(s) with "
+                f"controlid {', '.join(ids)} (sending the same controlid with uniqueid is safe)",
+                controlids=ids, raw_response=exc.raw_response) from exc
 
     def _post(self, url: str, payload: bytes, options: CallOptions) -> Response:
         headers = {"Content-Type": "application/xml", "Accept": "application/xml",
                    **options.headers}
+        remaining = options.remaining()
+        if remaining is not None and remaining <= 0:
+            raise DeadlineExceeded("the call's deadline passed before the request was sent")
         timeout = options.retry.timeout_ms / 1000
+        if remaining is not None:
+            timeout = min(timeout, remaining)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request to %s:\n%s", url, self.redactor.bytes(payload))
-        try:
-            with self._limiter:
-                self.requests_sent += 1
-                http = self._http.post(url, data=payload, headers=headers, timeout=timeout)
-        except requests.Timeout:
-            raise TransportError(f"no answer from {url} within {timeout:g} s",
-                                 transient=True, timeout=True) from None
-        except requests.RequestException as exc:
-            raise TransportError(f"could not reach {url}: {type(exc).__name__}",
-                                 transient=True) from None
+        with _slot(self._limiter, self._company, options):
+            self.requests_sent += 1
+            http = self._exchange(url, payload, headers, timeout)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
             _raise_http(http)
         return parse_response(http.content, http_status=http.status_code)
+
+    def _exchange(self, url: str, payload: bytes, headers: Mapping[str, str],
+                  timeout: float) -> requests.Response:
+        """POST and read the whole answer; a failure says whether the request got out."""
+        try:
+            return self._http.post(url, data=payload, headers=headers, timeout=timeout)
+        except requests.Timeout as exc:
+            raise TransportError(f"no answer from {url} within {timeout:g} s", transient=True,
+                                 timeout=True, sent=not _before_sending(exc)) from None
+        except requests.RequestException as exc:
+            raise TransportError(f"could not reach {url}: {_cause(exc)}", transient=True,
+                                 sent=not _before_sending(exc)) from None
 
     def _slide_session(self, response: Response) -> None:
         expiry = _session_expiry(response)
@@ -261,44 +306,49 @@ def _accept_already_executed(response: Response) -> None:
 
 
 def _raise_http(http: requests.Response) -> None:
-    retry_after = http.headers.get("Retry-After")
-    transient = http.status_code >= 500 or http.status_code == 429
+    status = http.status_code
     head = http.content[:300].decode("utf-8", errors="replace")
     kind = "an HTML page" if "<html" in head.lower() else f"{len(http.content)} bytes"
     raise TransportError(
-        f"the gateway answered HTTP {http.status_code} with {kind}", status=http.status_code,
-        transient=transient, retry_after=_seconds(retry_after),
-        raw_response=http.content[:2000].decode("utf-8", errors="replace"))
+        f"the gateway answered HTTP {status} with {kind}", status=status,
+        transient=status >= 500 or status == 429,
+        retry_after=retry_after_seconds(http.headers.get("Retry-After")),
+        raw_response=http.content[:2000].decode("utf-8", errors="replace"),
+        sent=status >= 500 and status not in _REFUSED_BEFORE_WORK)
 
 
-def _should_retry(exc: TransportError | GatewayError, policy: RetryPolicy) -> bool:
-    if isinstance(exc, TransportError):
-        return exc.transient or policy.retry_on_all_errors
-    return is_retryable(exc.errors)
+def _before_sending(exc: requests.RequestException) -> bool:
+    """True when the connection failed before any byte of the request could leave."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the urllib3 error
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
-def _busy(response: Response) -> float | None:
-    """0 (retry now) when every function failed for a transient reason (busy, off-line)."""
+def _cause(exc: requests.RequestException) -> str:
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return "the connection was refused or could not be made"
+    if isinstance(exc, requests.ConnectionError):
+        return "the connection was closed before the answer was complete"
+    return type(exc).__name__
+
+
+def _transient(policy: RetryPolicy) -> Callable[[BaseException], bool]:
+    def transient(exc: BaseException) -> bool:
+        if isinstance(exc, TransportError):
+            return exc.transient or policy.retry_on_all_errors
+        return isinstance(exc, GatewayError) and is_retryable(exc.errors)
+    return transient
+
+
+def _busy(response: Response) -> bool:
+    """True when every function failed for a transient reason (busy, off-line)."""
     results = response.results
-    if results and all(r.status != "success" and is_retryable(r.errors) for r in results):
-        return 0.0
-    return None
-
-
-def _delay(policy: RetryPolicy, attempt: int, retry_after: float | None) -> float:
-    if retry_after:
-        return min(retry_after, policy.max_delay_ms / 1000)
-    if not policy.exponential_backoff:
-        return policy.delay_ms / 1000
-    base = max(policy.delay_ms, 100) * 2 ** (attempt - 1)
-    return random.uniform(0, min(base, policy.max_delay_ms)) / 1000  # full jitter
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
+    return bool(results) and all(r.status != "success" and is_retryable(r.errors)
+                                 for r in results)
 
 
 def _session_expiry(response: Response) -> dt.datetime | None:

@@ -1,8 +1,9 @@
 """Reading a gateway response, layer by layer: control, then authentication, then each result.
 
-Anything that is not a well-formed <response> (an HTML page from the CDN, a truncated body, a
-document missing a block) becomes a ResponseFormatError, which is transient when a retry can
-plausibly help.
+Anything that is not a complete, well-formed <response> (an empty body, an HTML page from the
+CDN, a truncated body, a document missing a block) becomes a ResponseFormatError. The request
+was sent, so its outcome is unknown: the error is transient (sent again with the same control
+ids, which uniqueid makes safe) and marked as sent.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 
 class ResponseFormatError(TransportError):
-    """The body is not a usable gateway response."""
+    """The body is not a complete gateway response; whether the request ran is unknown."""
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 raw_response: str | None = None) -> None:
+        super().__init__(message, status=status, transient=True, sent=True,
+                         raw_response=raw_response)
 
 
 def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
@@ -41,7 +47,7 @@ def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
         if errors:
             raise ControlError(errors, text)
         raise ResponseFormatError("the gateway response has no operation block",
-                                  raw_response=text, transient=True)
+                                  raw_response=text[:2000])
     authentication = operation.find("authentication")
     if authentication is not None and _status(authentication) != "success":
         raise AuthenticationError(
@@ -74,22 +80,22 @@ def errors_of(errormessage: etree._Element | None) -> list[ErrorDetail]:
 
 
 def _document(raw: bytes, http_status: int) -> etree._Element:
+    shown = raw[:2000].decode(errors="replace")
+    if not raw.strip():
+        raise ResponseFormatError(f"the gateway answered HTTP {http_status} with an empty body",
+                                  status=http_status, raw_response="")
     head = raw[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
         raise ResponseFormatError(
             f"the gateway answered HTTP {http_status} with an HTML page instead of XML",
-            status=http_status, transient=True, raw_response=raw[:2000].decode(errors="replace"))
+            status=http_status, raw_response=shown)
     try:
         root = parse_document(raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES)
     except XMLInputError as exc:
-        body = raw.strip()
-        truncated = body.startswith(b"<") and (not body.endswith(b">")
-                                               or "Premature end" in exc.message)
-        raise ResponseFormatError(exc.message, status=http_status, transient=truncated,
-                                  raw_response=raw[:2000].decode(errors="replace")) from None
+        raise ResponseFormatError(exc.message, status=http_status, raw_response=shown) from None
     if root.tag != "response":
         raise ResponseFormatError(f"expected a <response> document, got <{root.tag}>",
-                                  status=http_status, raw_response=raw[:2000].decode())
+                                  status=http_status, raw_response=shown)
     return root
 
 
@@ -97,7 +103,7 @@ def _required(root: etree._Element, tag: str, text: str) -> etree._Element:
     element = root.find(tag)
     if element is None:
         raise ResponseFormatError(f"the gateway response has no <{tag}> block",
-                                  raw_response=text[:2000], transient=True)
+                                  raw_response=text[:2000])
     return element
 
 

@@ -8,7 +8,8 @@ answer only once the work is committed, which is how responses get lost in real 
 
 Sequence entries: an HTTP status int (524 is after commit, any other is before the work),
 ``"ok"``, ``"drop"``, ``"expire"`` (expire sessions, then process), ``"html"`` or ``"html:520"``
-(a Cloudflare-style HTML error page before the work).
+(a Cloudflare-style HTML error page before the work), ``"empty"`` (HTTP 200 with an empty body
+after commit) and ``"truncated"`` (HTTP 200 with the first half of the body after commit).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ STATUS_BEFORE = "status_before"
 HTML_BEFORE = "html_before"
 LOST_AFTER = "lost_after"
 DROP_AFTER = "drop_after"
+EMPTY_AFTER = "empty_after"
+TRUNCATED_AFTER = "truncated_after"
 EXPIRE_BEFORE = "expire_before"
 
 
@@ -94,6 +97,10 @@ def _from_entry(entry: int | str) -> FaultAction:
         return FaultAction(DROP_AFTER)
     if text == "expire":
         return FaultAction(EXPIRE_BEFORE)
+    if text == "empty":
+        return FaultAction(EMPTY_AFTER)
+    if text == "truncated":
+        return FaultAction(TRUNCATED_AFTER)
     if text.startswith("html"):
         _, _, status = text.partition(":")
         return FaultAction(HTML_BEFORE, int(status or 502))

@@ -136,6 +136,10 @@ class Pipeline:
             return Reply(524, faults.cloudflare_page(524), "text/html")
         if fault.kind == faults.DROP_AFTER:
             return Reply(0, drop=True)
+        if fault.kind == faults.EMPTY_AFTER:
+            return Reply(200, b"")
+        if fault.kind == faults.TRUNCATED_AFTER:
+            return Reply(200, reply.body[: len(reply.body) // 2])
         return reply
 
     # -- layers ------------------------------------------------------------------------------------

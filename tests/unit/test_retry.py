@@ -1,0 +1,88 @@
+"""The retry driver: Retry-After in both of its forms, deadlines, and a log line per wait."""
+
+import datetime as dt
+import email.utils
+import logging
+import time
+
+import pytest
+
+from connector.errors import DeadlineExceeded, TransportError
+from connector.protocol import CallOptions, RetryPolicy
+from connector.retry import call_with_retries, retry_after_seconds
+
+NOW = dt.datetime(2026, 11, 30, 12, 0, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("header, seconds", [
+    ("7", 7.0),
+    (" 0 ", 0.0),
+    ("Mon, 30 Nov 2026 12:00:05 GMT", 5.0),
+    ("Mon, 30 Nov 2026 11:59:00 GMT", 0.0),  # already past: retry now
+    ("soon", None),
+    ("", None),
+    (None, None),
+])
+def test_retry_after_reads_seconds_and_http_dates(header, seconds):
+    assert retry_after_seconds(header, now=NOW) == seconds
+
+
+def failing(*errors):
+    calls = []
+
+    def attempt():
+        calls.append(time.monotonic())
+        if len(calls) <= len(errors):
+            raise errors[len(calls) - 1]
+        return "done"
+
+    return attempt, calls
+
+
+def test_a_retry_after_date_from_the_gateway_is_waited_for_and_logged(caplog):
+    later = email_date(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1.2))
+    error = TransportError("HTTP 429", status=429, transient=True,
+                           retry_after=retry_after_seconds(later))
+    attempt, calls = failing(error)
+    options = CallOptions(retry=RetryPolicy(max_retries=2, delay_ms=1))
+    with caplog.at_level(logging.WARNING, logger="connector.retry"):
+        assert call_with_retries(attempt, options, transient=lambda e: True) == "done"
+    assert calls[1] - calls[0] >= 0.2
+    assert "retrying in" in caplog.text and "HTTP 429" in caplog.text
+    assert "(attempt 2 of 3)" in caplog.text
+
+
+def test_secrets_in_a_logged_failure_are_redacted(caplog):
+    attempt, _ = failing(TransportError("refused for password Hunter2", transient=True))
+    options = CallOptions(retry=RetryPolicy(max_retries=1, delay_ms=1))
+    with caplog.at_level(logging.WARNING, logger="connector.retry"):
+        call_with_retries(attempt, options, transient=lambda e: True,
+                          describe=lambda text: text.replace("Hunter2", "***"))
+    assert "Hunter2" not in caplog.text and "***" in caplog.text
+
+
+def test_the_deadline_stops_retries_that_have_not_reached_the_gateway():
+    error = TransportError("HTTP 503", status=503, transient=True)
+    attempt, calls = failing(*[error] * 100)
+    options = CallOptions(retry=RetryPolicy(max_retries=100, delay_ms=100,
+                                            exponential_backoff=False),
+                          deadline=time.monotonic() + 0.5)
+    with pytest.raises(DeadlineExceeded, match="deadline passed"):
+        call_with_retries(attempt, options, transient=lambda e: True)
+    assert 3 <= len(calls) <= 6
+
+
+def test_a_sent_request_keeps_its_own_error_when_the_deadline_cuts_it_short():
+    error = TransportError("no answer", transient=True, sent=True)
+    attempt, _ = failing(*[error] * 100)
+    options = CallOptions(retry=RetryPolicy(max_retries=100, delay_ms=100,
+                                            exponential_backoff=False),
+                          deadline=time.monotonic() + 0.3)
+    with pytest.raises(TransportError) as caught:
+        call_with_retries(attempt, options, transient=lambda e: True)
+    assert caught.value is error
+
+
+def email_date(when: dt.datetime) -> str:
+    return email.utils.format_datetime(when.replace(microsecond=0) + dt.timedelta(seconds=1),
+                                       usegmt=True)
