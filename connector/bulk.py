@@ -1,34 +1,36 @@
 """Running one action over many records: batched, concurrent, in order, resumable.
 
-Records are sent up to `batch_size` functions per request (Intacct allows 100), on as many
-threads as the company's concurrency limit. Each record's function gets a controlid derived
-from the run id and the record's position, and mutations are sent with uniqueid true, so a
-batch re-sent after a crash or a lost response is not executed twice: the gateway reports those
-functions as already executed and they count as applied. What is finished is kept in a journal
-(connector.journal) so that a killed run resumes where it stopped.
+Each record becomes a Call (`Connector.prepare`), so it is validated, rendered, sent and shaped
+exactly as `invoke` would: its own options, its output mode, every request body it renders.
+Calls go out `batch_size` bodies per request (the manifest's setting; at most what the protocol
+allows) through `Connector.run_many`, on as many threads as the company's concurrency limit.
+Each body gets a control id derived from the run id and the record's position, and mutations
+are sent with uniqueid, so a batch sent again after a crash or a lost answer is not executed
+twice. What is finished is kept in a journal (connector.journal) so a killed run resumes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from connector.calls import Call
 from connector.core import Connector
-from connector.errors import ConnectorError, OutcomeUnknown, UnknownKey
+from connector.errors import ConnectorError, InputError, InputProblem, UnknownKey
 from connector.journal import InputIdentity, Journal
-from connector.shaping import add_keys, resolve_option, shape_result
 
 
 @dataclass
 class _Batch:
-    indexes: list[int]
-    records: list[Any]
-    controlids: list[str]
-    bodies: list[Any]
-    inputs: list[dict[str, Any]]
+    """Calls that go out in one request, with the records they came from."""
+
+    indexes: list[int] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    bodies: int = 0
 
 
 def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any] | ConnectorError],
@@ -46,20 +48,20 @@ def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any]
     resumed run sends it again (the gateway deduplicates it).
     """
     action = connector.action(key)
-    mode = resolve_option(action.output["mode"], {}, default="result")
-    if mode == "records":
-        raise UnknownKey(f"{key} lists records; bulk runs one function per record")
-    size = min(batch_size or connector.settings.get("batch_size", 100), 100)
-    workers = concurrency or connector.settings["concurrency"]
+    if not action.handler and action.output.get("mode") == "records":
+        raise UnknownKey(f"{key} lists records; bulk sends calls that change or read one thing")
+    size = min(batch_size or connector.settings.batch_size,
+               connector.protocol.limits.max_batch_size)
+    workers = concurrency or connector.settings.concurrency
     state = Journal(journal, key, source, retry_failed=retry_failed)
-    gateway = connector.gateway(connection)
-    options = connector.call_options(action, {}, {**(retry or {}), "transaction": transaction})
+    overrides = {**(retry or {}), "transaction": transaction}
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            pending: list[tuple[list[dict[str, Any]], Any]] = []
-            for ready, batch in _batches(connector, key, records, state, size):
-                future = pool.submit(_send, connector, gateway, action, batch, options, mode,
-                                     state) if batch is not None else None
+            pending: list[tuple[list[dict[str, Any]], Future | None]] = []
+            batches = _batches(connector, key, records, state, size, overrides)
+            for ready, batch in batches:
+                future = (pool.submit(_send, connector, connection, batch, state)
+                          if batch is not None else None)
                 pending.append((ready, future))
                 while len(pending) > workers * 2:  # bounded look-ahead keeps memory flat
                     yield from _drain(pending.pop(0), progress)
@@ -69,72 +71,82 @@ def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any]
         state.close()
 
 
-def _batches(connector: Connector, key: str, records: Iterable[Mapping[str, Any]],
-             state: Journal, size: int) -> Iterator[tuple[list[dict[str, Any]], _Batch | None]]:
-    """Group records into batches; records already done or invalid come out as ready results."""
+def _batches(connector: Connector, key: str, records: Iterable[Any], state: Journal, size: int,
+             overrides: Mapping[str, Any]
+             ) -> Iterator[tuple[list[dict[str, Any]], _Batch | None]]:
+    """Group calls into batches of at most `size` bodies with the same options; records that
+    are done, unreadable or invalid come out as ready results."""
     ready: list[dict[str, Any]] = []
-    batch = _Batch([], [], [], [], [])
+    batch = _Batch()
     for index, record in enumerate(records):
-        finished = state.finished(index, _identity(record))
+        identity = _identity(record)
+        finished = state.finished(index, identity)
         if finished is not None:
             ready.append({k: v for k, v in finished.items() if k != "hash"})
             continue
         try:
-            if isinstance(record, ConnectorError):
-                raise record
-            values, bodies = connector.prepare(key, record)
+            call = _prepare(connector, key, index, record, state, size, overrides)
         except ConnectorError as exc:
             entry = {"index": index, "status": "error", "error": exc.to_dict()}
-            ready.append(state.record(index, _identity(record), entry))
+            ready.append(state.record(index, identity, entry))
             continue
+        fits = batch.bodies + len(call.bodies) <= size
+        same = not batch.calls or _same_request(batch.calls[0], call)
+        if batch.calls and not (fits and same):
+            yield ready, batch
+            ready, batch = [], _Batch()
         batch.indexes.append(index)
         batch.records.append(record)
-        batch.controlids.append(state.controlid(index))
-        batch.bodies.append(bodies[0])
-        batch.inputs.append({k: v for k, v in values.items() if k in record})
-        if len(batch.indexes) == size:
-            yield ready, batch
-            ready, batch = [], _Batch([], [], [], [], [])
-    if batch.indexes or ready:
-        yield ready, batch if batch.indexes else None
+        batch.calls.append(call)
+        batch.bodies += len(call.bodies)
+    if batch.calls or ready:
+        yield ready, batch if batch.calls else None
 
 
-def _send(connector: Connector, gateway: Any, action: Any, batch: _Batch, options: Any,
-          mode: str, state: Journal) -> list[dict[str, Any]]:
-    try:
-        response = gateway.execute(batch.bodies, options, check=False,
-                                   controlids=batch.controlids)
-    except ConnectorError as exc:  # the whole request failed after every retry
-        status = "unknown" if isinstance(exc, OutcomeUnknown) else "error"
-        entries = [{"index": i, "status": status, "error": exc.to_dict()}
-                   for i in batch.indexes]
-    else:
-        arrays = bool(resolve_option(action.output.get("arrays"), {}, default=True))
-        if action.output.get("key_from_record"):
-            add_keys(response)
-        entries = []
-        for position, index in enumerate(batch.indexes):
-            result = response.results[position]
-            if result.status == "success":
-                data = shape_result(mode, response, position, arrays=arrays,
-                                    inputs=batch.inputs[position])
-                entries.append({"index": index, "status": "success", "data": data})
-            else:
-                error = result.error()
-                entries.append({"index": index, "status": "error", "error": error.to_dict()})
-    return [state.record(index, record, entry)
-            for index, record, entry in zip(batch.indexes, batch.records, entries, strict=True)]
+def _prepare(connector: Connector, key: str, index: int, record: Any, state: Journal,
+             size: int, overrides: Mapping[str, Any]) -> Call:
+    if isinstance(record, ConnectorError):
+        raise record
+    call = connector.prepare(key, record, **overrides)
+    if call.output.mode == "records":
+        raise InputError(key, [InputProblem("", f"line {index + 1}",
+                                            "lists records; bulk cannot send it")])
+    if len(call.bodies) > size:
+        raise InputError(key, [InputProblem("", f"line {index + 1}", f"renders "
+                               f"{len(call.bodies)} functions, more than a batch of {size}")])
+    base = state.controlid(index)
+    ids = (base, *(f"{base}.{n}" for n in range(1, len(call.bodies))))
+    return replace(call, options=replace(call.options, controlids=ids))
 
 
-def _identity(record: Any) -> Any:
-    """What the journal hashes for a record (an unreadable line by its message)."""
-    return {"unreadable": record.message} if isinstance(record, ConnectorError) else record
+def _same_request(first: Call, other: Call) -> bool:
+    """Whether two calls can share a request: the same options, ids aside."""
+    a, b = first.options, other.options
+    return (a.retry, dict(a.headers), a.transaction) == (b.retry, dict(b.headers), b.transaction)
 
 
-def _drain(item: tuple[list[dict[str, Any]], Any],
+def _send(connector: Connector, connection: Mapping[str, Any], batch: _Batch, state: Journal
+          ) -> list[dict[str, Any]]:
+    entries = []
+    outcomes = connector.run_many(batch.calls, connection)
+    for index, record, outcome in zip(batch.indexes, batch.records, outcomes, strict=True):
+        if outcome.error is None:
+            entry = {"index": index, "status": "success", "data": outcome.output}
+        else:
+            entry = {"index": index, "status": outcome.status, "error": outcome.error.to_dict()}
+        entries.append(state.record(index, record, entry))
+    return entries
+
+
+def _drain(item: tuple[list[dict[str, Any]], Future | None],
            progress: Callable[[int], None] | None) -> Iterator[dict[str, Any]]:
     ready, future = item
     entries = ready + (future.result() if future is not None else [])
     yield from sorted(entries, key=lambda e: e["index"])
     if progress is not None:
         progress(len(entries))
+
+
+def _identity(record: Any) -> Any:
+    """What the journal hashes for a record (an unreadable line by its message)."""
+    return {"unreadable": record.message} if isinstance(record, ConnectorError) else record

@@ -8,13 +8,14 @@ request/response exchange.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import json
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,10 @@ import click
 from connector import jsontext
 from connector.bulk import run_bulk
 from connector.catalog import describe_action, describe_datasource, export_catalog
-from connector.core import Connector, load_connector
+from connector.core import Connector, load_connector, load_manifest
 from connector.errors import GATEWAY_EXIT, ConnectorError, GatewayError, InputError, InputProblem
-from connector.intacct.sandbox.cli import sandbox as sandbox_group
 from connector.journal import InputIdentity
-from connector.manifest import load_manifest
+from connector.plugins import Registry, collect, plugin_manager
 from connector.redact import redact_value
 
 
@@ -39,13 +39,34 @@ class _State:
     @property
     def connector(self) -> Connector:
         if self._connector is None:
-            modules = [importlib.import_module(name) for name in self.plugins]
-            self._connector = load_connector(self.manifest, plugins=modules)
+            self._connector = load_connector(self.manifest, registry=_registry(self.plugins))
         return self._connector
 
 
+def _registry(plugins: tuple[str, ...]) -> Registry:
+    """What the entry-point plugins and the --plugin modules registered (loaded once)."""
+    return _load_registry(tuple(plugins))
+
+
+@functools.cache
+def _load_registry(plugins: tuple[str, ...]) -> Registry:
+    return collect(plugin_manager([importlib.import_module(name) for name in plugins]))
+
+
 class _Group(click.Group):
-    """Turns ConnectorError into one clear line and the right exit code."""
+    """Adds the commands plugins register, and turns ConnectorError into one clear line and
+    the right exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugin_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+
+    @staticmethod
+    def _plugin_commands(ctx: click.Context) -> dict[str, click.Command]:
+        registry = _registry(tuple(ctx.params.get("plugins") or ()))
+        return {r.value.name: r.value for r in registry.commands}
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -142,13 +163,45 @@ def input_options(function: Any) -> Any:
                         help="Inputs as a JSON or YAML object, from a file or stdin.")(function)
 
 
+class _ConnectionOption(click.Option):
+    """An option whose help names what the connector's manifest declares (its environment
+    variables, its profile file), so the CLI says what this connector really reads."""
+
+    def __init__(self, *args: Any, describe: Callable[[Connector], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe = describe
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        state = ctx.find_root().obj
+        if isinstance(state, _State):
+            with contextlib.suppress(ConnectorError):
+                self.help = self._describe(state.connector)
+        return super().get_help_record(ctx)
+
+
+def _env_help(connector: Connector) -> str:
+    variables = sorted(connector.manifest.connection.get("env", {}).values())
+    prefixes = {name.split("_")[0] for name in variables}
+    shown = (f"{prefixes.pop()}_* variables" if len(prefixes) == 1 and len(variables) > 1
+             else ", ".join(variables) or "no variables")
+    return f"Connection as JSON/YAML (default: {shown})."
+
+
+def _profile_help(connector: Connector) -> str:
+    profiles = connector.manifest.connection.get("profiles")
+    return f"A profile of {profiles['file']}." if profiles else "(this connector has none)"
+
+
 def connection_options(function: Any) -> Any:
     function = click.option("--sandbox", "use_sandbox", is_flag=True,
                             help="Run against an embedded sandbox (no credentials).")(function)
-    function = click.option("--profile", metavar="NAME",
-                            help="A profile of ~/.intacct/credentials.ini.")(function)
+    function = click.option("--profile", metavar="NAME", cls=_ConnectionOption,
+                            describe=_profile_help, help="A profile of the connector's "
+                            "profile file.")(function)
     return click.option("--connection", "connection_file", metavar="FILE",
-                        help="Connection as JSON/YAML (default: INTACCT_* variables).")(function)
+                        cls=_ConnectionOption, describe=_env_help,
+                        help="Connection as JSON/YAML (default: the connector's environment "
+                             "variables).")(function)
 
 
 @contextlib.contextmanager
@@ -156,11 +209,9 @@ def _connection(ctx: click.Context, connection_file: str | None, profile: str | 
                 use_sandbox: bool) -> Iterator[dict[str, Any]]:
     connector = _connector(ctx)
     if use_sandbox:
-        from connector.intacct.sandbox import running_sandbox
-
-        with running_sandbox(db=str(_sandbox_db()), seed="demo") as sandbox:
+        with connector.protocol.sandbox(str(_sandbox_db()), "demo") as connection:
             try:
-                yield sandbox.connection
+                yield connection
             finally:
                 connector.close()
         return
@@ -219,7 +270,7 @@ def catalog(ctx: click.Context) -> None:
 @click.pass_context
 def render(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
            connection_file: str | None) -> None:
-    """Print the request XML an action would send, secrets redacted. Sends nothing."""
+    """Print the request an action would send, secrets redacted. Sends nothing."""
     connector = _connector(ctx)
     connection = connector.connection(file=connection_file) if connection_file else None
     click.echo(connector.render(key, _read_inputs(input_file, settings), connection))
@@ -324,8 +375,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
     """Check a manifest (default: the loaded connector's): schema, files, templates, keys."""
     connector = _connector(ctx)
     path = path or str(connector.manifest.path)
-    filters = {name: r.value for name, r in connector.registry.filters.items()}
-    manifest = load_manifest(path, filters)
+    manifest = load_manifest(path, connector.registry)
     click.echo(f"ok: {manifest.path} ({len(manifest.actions)} actions, "
                f"{len(manifest.datasources)} data sources)")
 
@@ -341,7 +391,7 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
         return
     for row in summary:
         click.echo(row["plugin"])
-        for kind in ("connectors", "actions", "datasources", "auth_schemes", "filters",
+        for kind in ("connectors", "actions", "datasources", "protocols", "filters",
                      "middleware"):
             if row[kind]:
                 click.echo(f"  {kind}: {', '.join(row[kind])}")
@@ -374,8 +424,6 @@ def serve(ctx: click.Context, host: str, port: int, connections_file: str | None
                 token_file=token_file, sandbox_db=_sandbox_db() if use_sandbox else None,
                 cors_origins=cors_origins, max_body_bytes=max_body_bytes)
 
-
-main.add_command(sandbox_group, "sandbox")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

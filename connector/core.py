@@ -1,78 +1,73 @@
-"""The runtime: one invocation flows validate -> render -> inject -> send -> shape.
+"""The engine: `prepare` builds a Call, `run` and `run_many` execute calls through middleware.
 
-A Connector is a manifest plus what plugins registered. It holds one Gateway per connection so
-that sessions and HTTP connections are reused across invocations and threads.
+A Connector is a manifest, the protocol that runs it, and what plugins registered. Every way
+of running something is a thin adapter over the same two entry points, so middleware sees every
+call: `invoke` (one action), `iter_records` (a list action, streamed), `picklist` (a data
+source) and `connector.bulk.run_bulk` (many records, batched). The engine never reads a request
+body or a response: the protocol renders, sends, pages and shapes; the engine validates,
+orders, batches and reports. One client per connection is kept, so sessions and HTTP
+connections are reused across calls and threads.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import string
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from lxml import etree
-
+from connector.calls import OVERRIDES, Call, CallOptions, Outcome, OutputSpec
 from connector.connection import resolve_connection
-from connector.errors import InputError, InputProblem, PluginConflict, TemplateError, UnknownKey
-from connector.inject import function_bodies
+from connector.errors import ConnectorError, OutcomeUnknown, PluginConflict, UnknownKey
 from connector.inputs import prepare_inputs
-from connector.manifest import ActionSpec, DataSourceSpec, Manifest, load_manifest
+from connector.manifest import ActionSpec, DataSourceSpec, Manifest, check_plugin_action
+from connector.manifest import load_manifest as _load_manifest
 from connector.plugins import Registered, Registry, collect, plugin_manager
-from connector.protocol import CallOptions, Gateway, RetryPolicy
-from connector.shaping import add_keys, resolve_option, shape
-from connector.templates import make_environment, render_xml
-from connector.xmljson import record_to_dict
+from connector.protocol import Client, ConnectorProtocol, Result
+from connector.shaping import resolve_option
 
 
-@dataclass
-class Invocation:
-    """One call of an action, as middleware sees it."""
+@dataclass(frozen=True)
+class Execution:
+    """What middleware wraps: calls sent together on one connection. With `stream`, a
+    records-mode output is an iterator that reads pages as it is consumed."""
 
-    action: ActionSpec
-    inputs: dict[str, Any]
-    functions: list[etree._Element]
-    options: CallOptions
-    gateway: Gateway
-    given: frozenset[str] = frozenset()
+    calls: tuple[Call, ...]
+    connection: Mapping[str, Any]
+    stream: bool = False
 
 
-Middleware = Callable[[Invocation, Callable[[Invocation], Any]], Any]
+Proceed = Callable[[Execution], list[Outcome]]
+Middleware = Callable[[Execution, Proceed], list[Outcome]]
 
 
 class Connector:
-    """A loaded connector: its actions, data sources, connection schema and runtime."""
+    """A loaded connector: its actions, data sources, connection schema, protocol and engine."""
 
     def __init__(self, manifest: Manifest, registry: Registry) -> None:
         self.manifest = manifest
         self.registry = registry
+        self.protocol: ConnectorProtocol = manifest.protocol
+        self.settings = manifest.settings
         owner = next((r.plugin for r in registry.connectors
                       if Path(r.value).resolve() == manifest.path), f"manifest {manifest.path}")
-        self.actions = _merge("action", owner, manifest.actions, registry.actions)
-        self.datasources = _merge("data source", owner, manifest.datasources,
-                                  registry.datasources)
-        self._environments: dict[Path, Any] = {}
-        self._filters = {name: r.value for name, r in registry.filters.items()}
-        for key, registered in registry.actions.items():
-            self._check_template(key, registered)
+        plugin_actions = {key: Registered(r.plugin, check_plugin_action(r.value, self.protocol,
+                                                                        r.plugin))
+                          for key, r in registry.actions.items()}
+        self.actions: dict[str, ActionSpec] = _merge("action", owner, manifest.actions,
+                                                     plugin_actions)
+        self.datasources: dict[str, DataSourceSpec] = _merge(
+            "data source", owner, manifest.datasources, registry.datasources)
         self._middleware: list[Middleware] = [r.value for r in registry.middleware]
-        self._gateways: dict[str, Gateway] = {}
-        self._gateways_lock = threading.Lock()
-        protocol = manifest.connector["protocol"]
-        if protocol not in registry.auth_schemes:
-            raise UnknownKey(f"no plugin registered the protocol {protocol!r}")
-        self._gateway_factory = registry.auth_schemes[protocol].value
-        defaults = manifest.defaults
-        self.retry = RetryPolicy().merged(defaults.get("retry", {}))
-        self.settings = {"concurrency": defaults.get("concurrency", 2),
-                         "page_size": defaults.get("page_size", 1000),
-                         "slot_wait_ms": defaults.get("slot_wait_ms", 30_000)}
+        self._clients: dict[str, Client] = {}
+        self._clients_lock = threading.Lock()
 
     @property
     def key(self) -> str:
@@ -84,13 +79,15 @@ class Connector:
         try:
             return self.actions[key]
         except KeyError:
-            raise UnknownKey(f"no action {key!r}; see `connector actions`") from None
+            raise UnknownKey(f"no action {key!r}{_suggest(key, self.actions)}; see "
+                             "`connector actions`") from None
 
     def datasource(self, key: str) -> DataSourceSpec:
         try:
             return self.datasources[key]
         except KeyError:
-            raise UnknownKey(f"no data source {key!r}; see `connector actions`") from None
+            raise UnknownKey(f"no data source {key!r}{_suggest(key, self.datasources)}; see "
+                             "`connector actions`") from None
 
     def connection(self, *, file: str | Path | None = None, profile: str | None = None,
                    environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -98,73 +95,79 @@ class Connector:
         return resolve_connection(self.manifest.connection, self.manifest.connection_schema,
                                   file=file, profile=profile, environ=environ)
 
-    def gateway(self, connection: Mapping[str, Any]) -> Gateway:
-        """The shared gateway for a connection (sessions and HTTP pool are reused)."""
+    def client(self, connection: Mapping[str, Any]) -> Client:
+        """The shared client for a connection (sessions and HTTP pool are reused)."""
         fingerprint = hashlib.sha256(
             json.dumps(connection, sort_keys=True, default=str).encode()).hexdigest()
-        with self._gateways_lock:
-            if fingerprint not in self._gateways:
-                self._gateways[fingerprint] = self._gateway_factory(connection, self.settings)
-            return self._gateways[fingerprint]
+        with self._clients_lock:
+            if fingerprint not in self._clients:
+                self._clients[fingerprint] = self.protocol.client(connection, self.settings)
+            return self._clients[fingerprint]
 
     def redact(self, text: str) -> str:
-        """Remove every secret any of this connector's gateways knows of."""
-        with self._gateways_lock:
-            gateways = list(self._gateways.values())
-        for gateway in gateways:
-            text = gateway.redactor.text(text)
+        """Remove every secret any of this connector's clients knows of."""
+        with self._clients_lock:
+            clients = list(self._clients.values())
+        for client in clients:
+            text = client.redactor.text(text)
         return text
 
     def close(self) -> None:
-        with self._gateways_lock:
-            for gateway in self._gateways.values():
-                gateway.close()
-            self._gateways.clear()
+        with self._clients_lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
 
-    # -- building a call --------------------------------------------------------------------
+    # -- building calls ---------------------------------------------------------------------
 
-    def prepare(self, key: str, inputs: Mapping[str, Any] | None) -> tuple[dict[str, Any],
-                                                                            list[etree._Element]]:
-        """Validate the inputs and build the function bodies, all before any request."""
-        action = self.action(key)
-        values = prepare_inputs(key, action.schema, inputs)
-        rendered = None
-        if action.template:
-            context = {name: values.get(name) for name in action.schema.get("properties", {})}
-            rendered = render_xml(self._environment(action.base_dir), action.template, context)
-        titles = {n: p.get("title", "") for n, p in action.schema.get("properties", {}).items()}
-        bodies = function_bodies(key, action.xml_inputs, rendered, values, titles)
-        return values, bodies
+    def prepare(self, key: str, inputs: Mapping[str, Any] | None, **overrides: Any) -> Call:
+        """Validate the inputs and build the call, all before any request.
 
-    def call_options(self, action: ActionSpec, inputs: Mapping[str, Any],
-                     overrides: Mapping[str, Any] | None = None) -> CallOptions:
-        """The retry policy and headers for a call: manifest defaults < inputs < overrides.
-
-        `deadline_ms` bounds the whole call (every attempt and wait) from now; `slot_wait_ms`
-        bounds the wait for one of the company's request slots.
+        `overrides` change how this call is sent: any RetryPolicy field, `transaction`,
+        `headers`, `slot_wait_ms`, `deadline_ms` (the whole call, every attempt and wait
+        included) and `controlids` (stable ids, one per request body). An unknown name is a
+        TypeError.
         """
-        from_inputs = {option: inputs.get(name)
-                       for option, name in action.options_from_inputs.items()}
-        headers = _headers(from_inputs.pop("headers", None))
-        merged = {**from_inputs, **(overrides or {})}
-        deadline_ms = merged.get("deadline_ms")
+        action = self.action(key)
+        values = prepare_inputs(key, action.schema, inputs, self.protocol.input_date_formats)
+        bodies = tuple(self.protocol.render(action, values))
+        if action.handler:
+            handler = self.protocol.handler(action.handler)
+            overrides = {**handler.overrides(action, values), **overrides}
+            output = OutputSpec(**handler.output_spec(values))
+        else:
+            output = OutputSpec(mode=action.output["mode"],
+                                arrays=action.output.get("arrays", True),
+                                key_from_record=action.output.get("key_from_record", False))
+        given = frozenset(inputs or {}) if isinstance(inputs, Mapping) else frozenset()
+        return Call(action, values, bodies, self.options(**overrides), output, given)
+
+    def options(self, **overrides: Any) -> CallOptions:
+        """How a call is sent: the manifest's settings, with the given overrides."""
+        unknown = sorted(set(overrides) - OVERRIDES)
+        if unknown:
+            raise TypeError(f"unknown call option {unknown[0]!r}{_suggest(unknown[0], OVERRIDES)}"
+                            f"; known: {', '.join(sorted(OVERRIDES))}")
+        deadline_ms = overrides.get("deadline_ms")
+        controlids = overrides.get("controlids")
         return CallOptions(
-            retry=self.retry.merged(merged), headers=headers,
-            transaction=bool(merged.get("transaction", False)),
-            slot_wait_s=merged.get("slot_wait_ms", self.settings["slot_wait_ms"]) / 1000,
-            deadline=None if deadline_ms is None else time.monotonic() + deadline_ms / 1000)
+            retry=self.settings.retry.merged(overrides),
+            headers=dict(overrides.get("headers") or {}),
+            transaction=bool(overrides.get("transaction", False)),
+            slot_wait_s=overrides.get("slot_wait_ms", self.settings.slot_wait_ms) / 1000,
+            deadline=None if deadline_ms is None else time.monotonic() + deadline_ms / 1000,
+            controlids=tuple(controlids) if controlids is not None else None)
 
     def render(self, key: str, inputs: Mapping[str, Any] | None,
                connection: Mapping[str, Any] | None = None) -> str:
-        """The request XML that would be sent, secrets redacted."""
-        values, bodies = self.prepare(key, inputs)
-        gateway = self._gateway_factory(connection or self.placeholder_connection(),
-                                        self.settings)
+        """The request that would be sent, secrets redacted; nothing is sent."""
+        call = self.prepare(key, inputs)
+        client = self.protocol.client(connection or self.placeholder_connection(),
+                                      self.settings)
         try:
-            preview = gateway.preview(bodies, self.call_options(self.action(key), values))
+            return client.preview(call.bodies, call.options)
         finally:
-            gateway.close()
-        return preview.decode("utf-8")
+            client.close()
 
     def placeholder_connection(self) -> dict[str, Any]:
         """Stand-in values for previews made without a connection."""
@@ -174,79 +177,114 @@ class Connector:
 
     # -- running ----------------------------------------------------------------------------
 
+    def run(self, call: Call, connection: Mapping[str, Any], *, stream: bool = False) -> Any:
+        """Run one call through the middleware; its output, or its error raised."""
+        return self._through_middleware(Execution((call,), connection, stream))[0].unwrap()
+
+    def run_many(self, calls: Sequence[Call], connection: Mapping[str, Any]) -> list[Outcome]:
+        """Run calls in one request through the middleware; one outcome per call, in order.
+
+        A call's failure is its outcome; a failure of the whole request is every call's.
+        """
+        return self._through_middleware(Execution(tuple(calls), connection))
+
+    def _through_middleware(self, execution: Execution) -> list[Outcome]:
+        proceed: Proceed = self._execute
+        for middleware in reversed(self._middleware):
+            proceed = _bind(middleware, proceed)
+        return proceed(execution)
+
+    def _execute(self, execution: Execution) -> list[Outcome]:
+        calls = execution.calls
+        client = self.client(execution.connection)
+        if len(calls) == 1 and calls[0].output.mode == "records":
+            records = _records(client, calls[0])
+            return [Outcome("success", records if execution.stream else list(records))]
+        ids = [i for call in calls for i in _controlids(call)]
+        bodies = [body for call in calls for body in call.bodies]
+        try:
+            response = client.execute(bodies, replace(calls[0].options, controlids=tuple(ids)))
+        except ConnectorError as exc:
+            status = "unknown" if isinstance(exc, OutcomeUnknown) else "error"
+            return [Outcome(status, error=exc) for _ in calls]
+        if len(response.results) != len(bodies):
+            error = ConnectorError(f"the gateway answered {len(response.results)} results to "
+                                   f"{len(bodies)} functions")
+            return [Outcome("error", error=error) for _ in calls]
+        raw = response.raw.decode("utf-8", errors="replace")
+        outcomes, start = [], 0
+        for call in calls:
+            results = response.results[start:start + len(call.bodies)]
+            start += len(call.bodies)
+            failed = _first_failure(results)
+            if failed is not None:
+                outcomes.append(Outcome("error", error=failed.error(raw)))
+            else:
+                outcomes.append(Outcome("success",
+                                        self.protocol.shape(call, response, results)))
+        return outcomes
+
+    # -- adapters ---------------------------------------------------------------------------
+
     def invoke(self, key: str, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any],
                **overrides: Any) -> dict[str, Any]:
         """Run an action and return its output as {"data": ...}."""
-        action = self.action(key)
-        values, bodies = self.prepare(key, inputs)
-        options = self.call_options(action, values, overrides)
-        invocation = Invocation(action, values, bodies, options, self.gateway(connection),
-                                frozenset(inputs or {}))
-        return {"data": self._run_with_middleware(invocation)}
+        return {"data": self.run(self.prepare(key, inputs, **overrides), connection)}
 
     def iter_records(self, key: str, inputs: Mapping[str, Any] | None,
                      connection: Mapping[str, Any], **overrides: Any) -> Iterator[Any]:
         """Stream the records of a `records`-mode action page by page (constant memory)."""
-        action = self.action(key)
-        values, bodies = self.prepare(key, inputs)
-        options = self.call_options(action, values, overrides)
-        for result in self.gateway(connection).paginate(bodies[0], options):
-            for record in result.records:
-                yield record_to_dict(record)
+        call = self.prepare(key, inputs, **overrides)
+        if call.output.mode != "records":
+            raise UnknownKey(f"{key} does not list records (its output mode is "
+                             f"{call.output.mode}); run it instead")
+        yield from self.run(call, connection, stream=True)
 
     def picklist(self, key: str, inputs: Mapping[str, Any] | None,
                  connection: Mapping[str, Any]) -> list[dict[str, str]]:
         """Every item of a data source, [{key, label}], sorted by label."""
         source = self.datasource(key)
         values = prepare_inputs(key, source.schema, inputs)
-        key_field = resolve_option(source.key_field, values, default="RECORDNO")
+        key_field = resolve_option(source.key_field, values,
+                                   default=self.protocol.default_key_field)
         label_format = resolve_option(source.label_format, values, default="{" + key_field + "}")
         label_fields = [f for _, f, _, _ in string.Formatter().parse(label_format) if f]
         fields = list(dict.fromkeys([key_field, *label_fields]))
-        gateway = self.gateway(connection)
+        call = Call(source, values, self.protocol.picklist_bodies(source, fields,
+                                                                  self.settings.page_size),
+                    self.options(), OutputSpec("records"), frozenset(inputs or {}))
         items = []
-        for record in gateway.list_records(source.object, fields, source.query,
-                                           CallOptions(retry=self.retry),
-                                           self.settings["page_size"]):
-            row = {f: record.findtext(f) or "" for f in fields}
+        for record in self.run(call, connection, stream=True):
+            row = {f: _text(record.get(f)) for f in fields}
             items.append({"key": row[key_field], "label": label_format.format(**row)})
         return sorted(items, key=lambda item: (item["label"].casefold(), item["key"]))
 
-    def _run_with_middleware(self, invocation: Invocation) -> Any:
-        call: Callable[[Invocation], Any] = self._execute
-        for middleware in reversed(self._middleware):
-            call = _bind(middleware, call)
-        return call(invocation)
 
-    def _execute(self, invocation: Invocation) -> Any:
-        action, values = invocation.action, invocation.inputs
-        mode = resolve_option(action.output["mode"], values, default="result")
-        if mode == "records":
-            return [record_to_dict(r)
-                    for result in invocation.gateway.paginate(invocation.functions[0],
-                                                              invocation.options)
-                    for r in result.records]
-        response = invocation.gateway.execute(invocation.functions, invocation.options)
-        if action.output.get("key_from_record"):
-            add_keys(response)
-        arrays = bool(resolve_option(action.output.get("arrays"), values, default=True))
-        given = {k: v for k, v in values.items() if k in invocation.given}
-        return shape(mode, response, arrays=arrays, inputs=given)
+def _records(client: Client, call: Call) -> Iterator[Any]:
+    for result in client.pages(call.bodies[0], call.options):
+        yield from result.records
 
-    def _check_template(self, key: str, registered: Registered) -> None:
-        action = registered.value
-        if not action.template:
-            return
-        try:
-            self._environment(action.base_dir).get_template(action.template)
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"plugin {registered.plugin!r}, action {key!r}: template "
-                                f"{action.template} does not compile: {exc}") from None
 
-    def _environment(self, base_dir: Path) -> Any:
-        if base_dir not in self._environments:
-            self._environments[base_dir] = make_environment(base_dir, self._filters)
-        return self._environments[base_dir]
+def _controlids(call: Call) -> Sequence[str]:
+    ids = call.options.controlids
+    if ids is not None and len(ids) != len(call.bodies):
+        raise ValueError(f"{call.key}: {len(ids)} control ids for {len(call.bodies)} bodies")
+    return ids if ids is not None else [str(uuid.uuid4()) for _ in call.bodies]
+
+
+def _first_failure(results: Sequence[Result]) -> Result | None:
+    """The result to report when some failed: a failure rather than one aborted for it."""
+    failed = [r for r in results if not r.ok]
+    return next((r for r in failed if r.status != "aborted"), failed[0]) if failed else None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _merge(kind: str, owner: str, declared: Iterable[Any],
@@ -261,47 +299,28 @@ def _merge(kind: str, owner: str, declared: Iterable[Any],
     return merged
 
 
-def _bind(middleware: Middleware, call_next: Callable[[Invocation], Any]
-          ) -> Callable[[Invocation], Any]:
-    return lambda invocation: middleware(invocation, call_next)
+def _bind(middleware: Middleware, proceed: Proceed) -> Proceed:
+    return lambda execution: middleware(execution, proceed)
 
 
-def _headers(value: Any) -> dict[str, str]:
-    """Headers given as {"Name": "value"}, ["Name: value", ...] or "Name: value"."""
-    if not value:
-        return {}
-    if isinstance(value, Mapping):
-        pairs: Iterable[tuple[str, Any]] = value.items()
-    else:
-        lines = [value] if isinstance(value, str) else list(value)
-        pairs = []
-        for line in lines:
-            name, sep, text = str(line).partition(":")
-            if not sep or not name.strip():
-                raise InputError("headers", [InputProblem("header", "Header",
-                                                          f"{line!r} is not 'Name: value'")])
-            pairs.append((name.strip(), text.strip()))
-    headers = {}
-    for name, text in pairs:
-        if any(c in f"{name}{text}" for c in "\r\n"):
-            raise InputError("headers", [InputProblem("header", "Header",
-                                                      "a header may not contain line breaks")])
-        headers[str(name)] = str(text)
-    return headers
+def load_manifest(path: str | Path, registry: Registry) -> Manifest:
+    """A manifest checked by the protocols and filters the registry's plugins provide."""
+    return _load_manifest(path, {k: r.value for k, r in registry.protocols.items()},
+                          {k: r.value for k, r in registry.filters.items()})
 
 
 def load_connector(manifest: str | Path | None = None, *, plugins: Iterable[Any] = (),
-                   key: str | None = None) -> Connector:
+                   key: str | None = None, registry: Registry | None = None) -> Connector:
     """Load plugins (entry points + `plugins`) and the connector they registered.
 
     `manifest` loads that file instead of the registered one (e.g. to try a manifest you are
-    writing); `key` picks one connector when several are registered.
+    writing); `key` picks one connector when several are registered; `registry` uses plugins
+    already collected instead.
     """
-    registry = collect(plugin_manager(plugins))
-    filters = {name: r.value for name, r in registry.filters.items()}
+    registry = registry or collect(plugin_manager(plugins))
     if manifest is not None:
-        return Connector(load_manifest(manifest, filters), registry)
-    loaded = [load_manifest(r.value, filters) for r in registry.connectors]
+        return Connector(load_manifest(manifest, registry), registry)
+    loaded = [load_manifest(r.value, registry) for r in registry.connectors]
     if not loaded:
         raise UnknownKey("no plugin registered a connector")
     for candidate in loaded:

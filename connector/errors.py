@@ -1,22 +1,19 @@
 """Every failure a user can meet, as data.
 
 Errors found before a request is sent (manifest, inputs, templates, connection) exit with 2;
-errors from the gateway or the network exit with 1. Gateway errors keep Intacct's fields
-(errorno, description, description2, correction) instead of flattening them into a string.
+errors from the gateway or the network exit with 1. Gateway errors keep the fields their
+protocol reports (for Intacct: errorno, description, description2, correction) instead of
+flattening them into a string.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from urllib.parse import unquote
+from dataclasses import dataclass
+from typing import Protocol
 
 USAGE_EXIT = 2
 GATEWAY_EXIT = 1
-
-_SUPPORT_ID = re.compile(r"\[Support ID: ([^\]]+)\]")
-
 
 class ConnectorError(Exception):
     """Base of every error the framework raises on purpose."""
@@ -159,43 +156,19 @@ class DeadlineExceeded(ConnectorError):
         return {**super().to_dict(), "transient": True}
 
 
-class EndpointRefused(ConnectorError):
-    """A session endpoint that is not https on *.intacct.com nor a host the user allowed."""
-
-
-@dataclass(frozen=True)
-class ErrorDetail:
-    """One <error> of a gateway response, field by field."""
-
-    errorno: str = ""
-    description: str = ""
-    description2: str = ""
-    correction: str = ""
-    support_id: str | None = field(default=None)
-
-    @classmethod
-    def from_fields(cls, errorno: str, description: str, description2: str,
-                    correction: str) -> ErrorDetail:
-        found = _SUPPORT_ID.search(description2) or _SUPPORT_ID.search(description)
-        return cls(errorno, description, description2, correction,
-                   unquote(found.group(1)) if found else None)
+class ErrorDetail(Protocol):
+    """One error a remote API reported; its protocol defines the fields."""
 
     def text(self) -> str:
-        parts = [p for p in (self.description, self.description2, self.correction) if p]
-        return f"{self.errorno}: {' '.join(parts)}" if self.errorno else " ".join(parts)
+        """One line for people."""
 
     def to_dict(self) -> dict:
-        return {
-            "errorno": self.errorno,
-            "description": self.description,
-            "description2": self.description2,
-            "correction": self.correction,
-            "supportId": self.support_id,
-        }
+        """Every field, for JSON."""
 
 
 class GatewayError(ConnectorError):
-    """The gateway answered with a failure; `errors` keeps each error's fields."""
+    """The remote API answered with a failure; `errors` keeps each error's fields. `layer`
+    names the part of the request that failed, in the protocol's terms."""
 
     layer = "gateway"
 
@@ -206,24 +179,9 @@ class GatewayError(ConnectorError):
         text = "; ".join(e.text() for e in self.errors) or "no error detail given"
         super().__init__(f"{summary or self.layer + ' failure'}: {text}")
 
-    @property
-    def errornos(self) -> list[str]:
-        return [e.errorno for e in self.errors]
-
-    def mentions(self, *needles: str) -> bool:
-        """True when any errorno or text contains one of the needles (case-insensitive)."""
-        haystack = " ".join(f"{e.errorno} {e.text()}" for e in self.errors).lower()
-        return any(n.lower() in haystack for n in needles)
-
     def to_dict(self) -> dict:
         return {**super().to_dict(), "layer": self.layer,
                 "errors": [e.to_dict() for e in self.errors]}
-
-
-class ControlError(GatewayError):
-    """The control block failed: sender credentials, authorization, malformed request."""
-
-    layer = "control"
 
 
 class AuthenticationError(GatewayError):

@@ -32,11 +32,22 @@ def register_datasources(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
-def register_auth_schemes(register: Callable[[str, Any], None]) -> None:
-    """Register a protocol / auth scheme: register(name, factory).
+def register_protocols(register: Callable[[str, Any], None]) -> None:
+    """Register a protocol: register(name, factory).
 
-    factory(connection: dict, settings: dict) returns a connector.protocol.Gateway.
+    factory(filters: dict of Jinja filters) returns a connector.protocol.ConnectorProtocol; a
+    manifest names its protocol in `connector.protocol`.
     """
+
+
+@hookspec
+def register_auth_schemes(register: Callable[[str, Any], None]) -> None:
+    """The old name of register_protocols, still honoured."""
+
+
+@hookspec
+def register_commands(register: Callable[[Any], None]) -> None:
+    """Register CLI commands: register(click_command), e.g. a protocol's sandbox group."""
 
 
 @hookspec
@@ -46,4 +57,8 @@ def register_jinja_filters(register: Callable[[str, Callable[..., Any]], None]) 
 
 @hookspec
 def register_middleware(register: Callable[[Any], None]) -> None:
-    """Register invocation middleware: register(function(invocation, call_next) -> output)."""
+    """Register middleware around every run: register(function(execution, proceed)).
+
+    `execution` is a connector.core.Execution (the calls and their connection); the function
+    returns `proceed(execution)` (a list of connector.calls.Outcome, one per call), or its own.
+    """

@@ -1,8 +1,9 @@
 """Checking a user's inputs against an action's JSON Schema before anything is sent.
 
 Workflow platforms hand over text, so values are first coerced the way a person means them:
-"true"/"false" for booleans, numeric text for numbers, MM/DD/YYYY or YYYY-MM-DD for dates (sent
-as MM/DD/YYYY), and a comma-separated string for list inputs that declare `x-delimiter`. Then the
+"true"/"false" for booleans, numeric text for numbers (exactly: a fraction a float would round
+stays a Decimal), dates in ISO 8601 or a format the protocol accepts (Intacct: MM/DD/YYYY),
+and a comma-separated string for list inputs that declare `x-delimiter`. Then the
 whole input is validated (Draft 2020-12) and every problem is reported at once, each with the
 input's title and path.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -22,14 +24,20 @@ from connector import jsontext
 from connector.errors import InputError, InputProblem
 from connector.validation import schema_errors
 
-_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ISO_DATE = "%Y-%m-%d"
+_DATE_PARTS = {"%Y": ("(?P<year>\\d{4})", "YYYY"), "%m": ("(?P<month>\\d{1,2})", "MM"),
+               "%d": ("(?P<day>\\d{1,2})", "DD")}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
-def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, Any] | None
-                   ) -> dict[str, Any]:
-    """Coerce, default and validate; return the inputs to render or raise InputError."""
+def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, Any] | None,
+                   date_formats: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Coerce, default and validate; return the inputs to render or raise InputError.
+
+    Dates are accepted as ISO 8601 and in the protocol's `date_formats` (strptime patterns of
+    %Y, %m and %d), validated as ISO, and returned as `datetime.date` for the protocol to
+    write its own way.
+    """
     if given is not None and not isinstance(given, Mapping):
         raise InputError(action, [InputProblem("", "Inputs", "must be a JSON object of inputs")])
     try:
@@ -38,7 +46,7 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         raise InputError(action, [InputProblem(exc.path, _title(schema, _parts(exc.path)),
                                                exc.problem)]) from None
     problems: list[InputProblem] = []
-    values = _coerce_object(schema, dict(given or {}), "", problems)
+    values = _coerce_object(schema, dict(given or {}), "", problems, date_formats)
     properties = schema.get("properties", {})
     for name, prop in properties.items():
         if name not in values and isinstance(prop, Mapping) and "default" in prop:
@@ -47,39 +55,71 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         for name in sorted(set(values) - set(properties)):
             problems.append(InputProblem(name, "", _unknown(name, properties)))
         values = {k: v for k, v in values.items() if k in properties}
+    explained = {problem.path for problem in problems}  # coercion said it better
     for error in schema_errors(schema, values, _FORMATS):
-        problems.append(_problem(schema, error))
+        problem = _problem(schema, error)
+        if problem.path not in explained:
+            problems.append(problem)
     if problems:
         raise InputError(action, _dedupe(problems))
-    return values
+    return _dates(schema, values)
 
 
-def parse_date(text: str) -> dt.date:
-    """MM/DD/YYYY or YYYY-MM-DD to a date; ValueError with a readable message otherwise."""
-    for pattern, order in ((_MDY, (2, 0, 1)), (_ISO, (0, 1, 2))):
-        match = pattern.match(text.strip())
+def parse_date(text: str, formats: tuple[str, ...] = ()) -> dt.date:
+    """A date in one of `formats` or ISO 8601; ValueError with a readable message otherwise."""
+    patterns = (*formats, ISO_DATE)
+    for pattern in patterns:
+        match = _date_pattern(pattern).fullmatch(text.strip())
         if match:
-            parts = [int(g) for g in match.groups()]
-            year, month, day = (parts[i] for i in order)
             try:
-                return dt.date(year, month, day)
+                return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
             except ValueError as exc:
                 raise ValueError(f"{text!r} is not a real date ({exc})") from None
-    raise ValueError(f"{text!r} is not a date; use MM/DD/YYYY or YYYY-MM-DD")
+    shown = " or ".join(_date_shown(pattern) for pattern in patterns)
+    raise ValueError(f"{text!r} is not a date; use {shown}")
+
+
+@functools.cache
+def _date_pattern(pattern: str) -> re.Pattern[str]:
+    text = re.escape(pattern)
+    for code, (regex, _) in _DATE_PARTS.items():
+        text = text.replace(re.escape(code), regex)
+    return re.compile(text)
+
+
+def _date_shown(pattern: str) -> str:
+    for code, (_, shown) in _DATE_PARTS.items():
+        pattern = pattern.replace(code, shown)
+    return pattern
+
+
+def _dates(schema: Any, value: Any) -> Any:
+    """Validated ISO date strings (format: date) as datetime.date, anywhere in the inputs."""
+    if not isinstance(schema, Mapping):
+        return value
+    if isinstance(value, str) and schema.get("format") == "date":
+        return dt.date.fromisoformat(value)
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        return {k: _dates(properties.get(k), v) for k, v in value.items()}
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [_dates(schema["items"], item) for item in value]
+    return value
 
 
 def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
-                   problems: list[InputProblem]) -> dict[str, Any]:
+                   problems: list[InputProblem], date_formats: tuple[str, ...]
+                   ) -> dict[str, Any]:
     properties = schema.get("properties", {})
     for name, value in list(values.items()):
         prop = properties.get(name)
         if isinstance(prop, Mapping):
-            values[name] = _coerce(prop, value, _join(path, name), problems)
+            values[name] = _coerce(prop, value, _join(path, name), problems, date_formats)
     return values
 
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
-            problems: list[InputProblem]) -> Any:
+            problems: list[InputProblem], date_formats: tuple[str, ...]) -> Any:
     if type(value) is str and schema.get("type") == "string" and "format" not in schema:
         return value  # the common case, and nothing to coerce
     types = _types(schema)
@@ -97,17 +137,17 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             return [part.strip() for part in value.split(schema["x-delimiter"]) if part.strip()]
         if schema.get("format") == "date":
             try:
-                return parse_date(value).strftime("%m/%d/%Y")
+                return parse_date(value, date_formats).isoformat()
             except ValueError as exc:
                 problems.append(InputProblem(path, schema.get("title", ""), str(exc)))
                 return value
         if "string" not in types:
             return _coerce_text(types, value)
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        return [_coerce(schema["items"], item, f"{path}[{i}]", problems)
+        return [_coerce(schema["items"], item, f"{path}[{i}]", problems, date_formats)
                 for i, item in enumerate(value)]
     if isinstance(value, dict) and "properties" in schema:
-        return _coerce_object(schema, value, path, problems)
+        return _coerce_object(schema, value, path, problems, date_formats)
     return value
 
 
@@ -185,11 +225,4 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
     return list(dict.fromkeys(problems))
 
 
-def _format_checker() -> jsonschema.FormatChecker:
-    # Dates were already checked and rewritten as MM/DD/YYYY by _coerce.
-    checker = jsonschema.FormatChecker()
-    checker.checkers.pop("date", None)
-    return checker
-
-
-_FORMATS = _format_checker()
+_FORMATS = jsonschema.FormatChecker()

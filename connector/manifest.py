@@ -1,24 +1,28 @@
 """Loading a manifest: YAML, validated against manifest.schema.json, every reference checked.
 
 A broken manifest gives one ManifestError naming the file, the line, the path inside the YAML
-(`actions[3].template`) and the problem, never a traceback.
+(`actions[3].template`) and the problem, never a traceback. Files follow a convention so most
+entries need no paths: `schemas/{key}.json`, the template `actions/{key}` plus the protocol's
+suffix, `examples/outputs/{key}.json` when present, `datasources/{key}.yaml`; any of them can
+be given explicitly. JSON Schemas may share fragments through `$ref` to other files; those are
+resolved here, so everything downstream (validation, the catalog, OpenAPI) sees flat schemas.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import jsonschema
 import yaml
 
 from connector.errors import ManifestError
-from connector.templates import compile_check, make_environment
+from connector.settings import Settings
 
 _SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 
@@ -34,8 +38,9 @@ class ActionSpec:
     template: str | None
     output: dict[str, Any]
     base_dir: Path
+    template_params: dict[str, Any] = field(default_factory=dict)
+    handler: str | None = None
     xml_inputs: tuple[dict[str, Any], ...] = ()
-    options_from_inputs: dict[str, str] = field(default_factory=dict)
     ui_callable: bool = False
     example_output: Any = None
 
@@ -56,13 +61,14 @@ class DataSourceSpec:
 
 @dataclass(frozen=True)
 class Manifest:
-    """A validated manifest and the directory its paths are relative to."""
+    """A validated manifest, the protocol that runs it, and its settings."""
 
     path: Path
     connector: dict[str, Any]
     connection_schema: dict[str, Any]
     connection: dict[str, Any]
-    defaults: dict[str, Any]
+    settings: Settings
+    protocol: Any  # a connector.protocol.ConnectorProtocol
     actions: tuple[ActionSpec, ...]
     datasources: tuple[DataSourceSpec, ...]
 
@@ -71,28 +77,39 @@ class Manifest:
         return self.path.parent
 
 
-def load_manifest(path: str | Path,
+def load_manifest(path: str | Path, protocols: Mapping[str, Callable[..., Any]],
                   filters: Mapping[str, Callable[..., Any]] | None = None) -> Manifest:
-    """Load and fully check a manifest; `filters` are the Jinja filters plugins registered."""
+    """Load and fully check a manifest. `protocols` are the factories plugins registered by
+    name; the manifest's protocol is built with the Jinja `filters` plugins registered and
+    checks every action it will run."""
     path = Path(path).resolve()
     checker = _Checker(path)
     data = checker.load_yaml()
     checker.validate(data)
-    base = path.parent
-    env = make_environment(base, filters or {})
-    connection_schema = checker.json_schema(data["connection"]["schema"], "connection.schema")
-    actions = tuple(checker.action(i, a, env) for i, a in enumerate(data["actions"]))
+    name = data["connector"]["protocol"]
+    if name not in protocols:
+        known = ", ".join(sorted(protocols)) or "none"
+        raise checker.fail(["connector", "protocol"], f"no plugin registered the protocol "
+                                                      f"{name!r} (registered: {known})")
+    protocol = protocols[name](filters or {})
+    try:
+        settings = Settings.from_manifest(data.get("defaults", {}), protocol.limits)
+    except ValueError as exc:
+        raise checker.fail(["defaults"], str(exc)) from None
+    connection_schema = checker.json_schema(["connection", "schema"],
+                                            data["connection"]["schema"])
+    actions = tuple(checker.action(i, a, protocol) for i, a in enumerate(data["actions"]))
     datasources = tuple(checker.datasource(i, d) for i, d in enumerate(data.get("datasources", [])))
     checker.unique([a.key for a in actions] + [d.key for d in datasources], data)
-    return Manifest(path, data["connector"], connection_schema, data["connection"],
-                    data.get("defaults", {}), actions, datasources)
+    return Manifest(path, data["connector"], connection_schema, data["connection"], settings,
+                    protocol, actions, datasources)
 
 
 def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSourceSpec, ...]]:
     """Actions and data sources from a plugin's own YAML file (`actions:` / `datasources:`).
 
-    Paths in it are relative to the file. Templates are compiled when the connector loads,
-    once every plugin's filters are known.
+    Paths in it are relative to the file and given explicitly (no protocol is known yet to
+    say a template's suffix). The connector's protocol checks them when the connector loads.
     """
     path = Path(path).resolve()
     checker = _Checker(path)
@@ -117,6 +134,11 @@ def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSo
 @cache
 def _manifest_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(_SCHEMA_PATH.read_text()))
+
+
+def manifest_schema() -> dict[str, Any]:
+    """The JSON Schema every manifest is validated against."""
+    return copy.deepcopy(_manifest_validator().schema)
 
 
 class _Checker:
@@ -157,78 +179,105 @@ class _Checker:
             raise self.fail(location, f"file {relative} does not exist")
         return target
 
-    def json_schema(self, relative: str, where: str) -> dict[str, Any]:
-        location = where.split(".")
+    def json_schema(self, location: list[Any], relative: str) -> dict[str, Any]:
+        source = self.file(location, relative)
         try:
-            schema = json.loads(self.file(location, relative).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise self.fail(location, f"{relative} is not valid JSON: {exc}") from None
+            schema = _inline_refs(self._json(location, source, relative), source,
+                                  lambda target, shown: self._json(location, target, shown))
+        except ValueError as exc:
+            raise self.fail(location, f"{relative}: {exc}") from None
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
-            path = "/".join(str(p) for p in exc.absolute_path) or "(root)"
-            raise self.fail(location, f"{relative} is not a valid JSON Schema at {path}: "
+            where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
+            raise self.fail(location, f"{relative} is not a valid JSON Schema at {where}: "
                                       f"{exc.message}") from None
         if schema.get("type") != "object":
             raise self.fail(location, f"{relative} must describe an object of inputs")
         return schema
 
-    def action(self, index: int, entry: dict[str, Any],
-               env: jinja2.Environment | None) -> ActionSpec:
-        where = ["actions", index]
-        schema = self.json_schema(entry["schema"], f"actions.{index}.schema")
+    def _json(self, location: list[Any], target: Path, shown: str) -> Any:
+        try:
+            return json.loads(target.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise self.fail(location, f"cannot read {shown}: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise self.fail(location, f"{shown} is not valid JSON: {exc}") from None
+
+    def action(self, index: int, entry: dict[str, Any], protocol: Any) -> ActionSpec:
+        where: list[Any] = ["actions", index]
+        key, handler = entry["key"], entry.get("handler")
+        schema_file = entry.get("schema", f"schemas/{key}.json")
+        schema = self.json_schema([*where, "schema"], schema_file)
+        if handler and ("template" in entry or "output" in entry):
+            raise self.fail(where, "an action with a handler declares no template or output: "
+                                   "the handler provides them")
+        if not handler and "output" not in entry:
+            raise self.fail(where, "needs an output (or a handler)")
         template = entry.get("template")
-        xml_inputs = tuple(entry.get("xml_inputs", []))
-        if template:
+        if template is None and not handler:
+            if protocol is None:
+                raise self.fail(where, "needs a template")
+            template = f"actions/{key}{protocol.template_suffix}"
+        if template is not None:
             self.file([*where, "template"], template)
-            try:
-                if env is not None:
-                    compile_check(env, template)
-            except jinja2.TemplateSyntaxError as exc:
-                raise self.fail([*where, "template"],
-                                f"{template}:{exc.lineno}: {exc.message}") from None
-            except jinja2.TemplateError as exc:
-                raise self.fail([*where, "template"], f"{template}: {exc}") from None
-        elif not any(x.get("as_function") for x in xml_inputs):
-            raise self.fail(where, "needs a template, or an xml input with as_function: true")
         inputs = set(schema.get("properties", {}))
-        for i, xml_input in enumerate(xml_inputs):
+        for i, xml_input in enumerate(entry.get("xml_inputs", [])):
             if xml_input["input"] not in inputs:
                 raise self.fail([*where, "xml_inputs", i, "input"],
-                                f"{xml_input['input']!r} is not an input of {entry['schema']}")
-        for option, name in entry.get("options_from_inputs", {}).items():
-            if name not in inputs:
-                raise self.fail([*where, "options_from_inputs", option],
-                                f"{name!r} is not an input of {entry['schema']}")
+                                f"{xml_input['input']!r} is not an input of {schema_file}")
+        clashes = sorted(inputs & set(entry.get("template_params", {})))
+        if clashes:
+            raise self.fail([*where, "template_params"], f"{', '.join(clashes)} is also an "
+                                                         f"input of {schema_file}")
         example = None
-        if "example_output" in entry:
-            example_path = self.file([*where, "example_output"], entry["example_output"])
-            example = json.loads(example_path.read_text(encoding="utf-8"))
-        return ActionSpec(
-            key=entry["key"], label=entry["label"], description=entry["description"],
-            schema=schema, template=template, output=entry["output"], base_dir=self.path.parent,
-            xml_inputs=xml_inputs, options_from_inputs=entry.get("options_from_inputs", {}),
+        example_file = entry.get("example_output", f"examples/outputs/{key}.json")
+        if "example_output" in entry or (self.path.parent / example_file).is_file():
+            example = self._json([*where, "example_output"],
+                                 self.file([*where, "example_output"], example_file),
+                                 example_file)
+        spec = ActionSpec(
+            key=key, label=entry["label"], description=entry["description"], schema=schema,
+            template=template, output=entry.get("output", {}), base_dir=self.path.parent,
+            template_params=entry.get("template_params", {}), handler=handler,
+            xml_inputs=tuple(entry.get("xml_inputs", [])),
             ui_callable=entry.get("ui_callable", False), example_output=example,
         )
+        if protocol is None:
+            return spec
+        return self.checked(where, spec, protocol)
+
+    def checked(self, where: list[Any], spec: ActionSpec, protocol: Any) -> ActionSpec:
+        """The action as its protocol will run it, or the protocol's first objection."""
+        problems = protocol.check_action(spec)
+        if problems:
+            field_name, problem = problems[0]
+            raise self.fail([*where, field_name] if field_name else where, problem)
+        if spec.handler:
+            return _with_output(spec, protocol.handler(spec.handler).output)
+        return spec
 
     def datasource(self, index: int, entry: dict[str, Any]) -> DataSourceSpec:
-        schema = self.json_schema(entry["schema"], f"datasources.{index}.schema")
+        key = entry["key"]
+        schema = self.json_schema(["datasources", index, "schema"],
+                                  entry.get("schema", f"schemas/{key}.json"))
         where = ["datasources", index, "declaration"]
-        path = self.file(where, entry["declaration"])
+        relative = entry.get("declaration", f"datasources/{key}.yaml")
+        path = self.file(where, relative)
         try:
             declaration = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
-            raise self.fail(where, f"{entry['declaration']} is not valid YAML: {exc}") from None
+            raise self.fail(where, f"{relative} is not valid YAML: {exc}") from None
         validator = jsonschema.Draft202012Validator(
             {**_manifest_validator().schema["$defs"]["datasourceDeclaration"],
              "$defs": _manifest_validator().schema["$defs"]})
         error = jsonschema.exceptions.best_match(validator.iter_errors(declaration))
         if error is not None:
             inner = ".".join(map(str, error.absolute_path))
-            raise self.fail(where, f"{entry['declaration']}{' at ' + inner if inner else ''}: "
+            raise self.fail(where, f"{relative}{' at ' + inner if inner else ''}: "
                                    f"{error.message}")
         return DataSourceSpec(
-            key=entry["key"], label=entry["label"], description=entry["description"],
+            key=key, label=entry["label"], description=entry["description"],
             schema=schema, object=declaration["object"], key_field=declaration["key_field"],
             label_format=declaration["label_format"], query=declaration.get("query", ""),
         )
@@ -256,6 +305,73 @@ class _Checker:
                 break
             found = node
         return found.start_mark.line + 1 if found is not None else None
+
+
+def check_plugin_action(spec: ActionSpec, protocol: Any, plugin: str) -> ActionSpec:
+    """A plugin's action, checked by the connector's protocol once every filter is known."""
+    problems = protocol.check_action(spec)
+    if problems:
+        field_name, problem = problems[0]
+        raise ManifestError(f"plugin {plugin!r}", f"action {spec.key!r}"
+                            + (f".{field_name}" if field_name else ""), problem)
+    return _with_output(spec, protocol.handler(spec.handler).output) if spec.handler else spec
+
+
+def _with_output(spec: ActionSpec, output: Mapping[str, Any]) -> ActionSpec:
+    return replace(spec, output=dict(output))
+
+
+def _inline_refs(schema: Any, source: Path, read: Callable[[Path, str], Any],
+                 seen: tuple[str, ...] = ()) -> Any:
+    """The schema with every `$ref` to another file replaced by what it points at (its
+    siblings override), and each `allOf` of such fragments merged into the schema itself."""
+    if isinstance(schema, list):
+        return [_inline_refs(item, source, read, seen) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#"):
+        file_part, _, pointer = ref.partition("#")
+        target = (source.parent / file_part).resolve()
+        marker = f"{target}#{pointer}"
+        if marker in seen:
+            raise ValueError(f"$ref cycle through {ref}")
+        fragment = _pointer(read(target, file_part), pointer, ref)
+        resolved = _inline_refs(fragment, target, read, (*seen, marker))
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        return {**resolved, **_inline_refs(siblings, source, read, seen)}
+    inlined = {k: _inline_refs(v, source, read, seen) for k, v in schema.items()}
+    return _merge_all_of(inlined)
+
+
+def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
+    """`allOf` members that only add properties (and required names) become the schema's own,
+    in order: the members' properties first, then the schema's."""
+    members = schema.get("allOf")
+    if not members or not all(isinstance(m, dict) and set(m) <= {"properties", "required"}
+                              for m in members):
+        return schema
+    merged = {k: v for k, v in schema.items() if k != "allOf"}
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for member in [*members, schema]:
+        properties.update(member.get("properties", {}))
+        required += [n for n in member.get("required", []) if n not in required]
+    merged["properties"] = properties
+    if required:
+        merged["required"] = required
+    return merged
+
+
+def _pointer(document: Any, pointer: str, ref: str) -> Any:
+    node = document
+    for part in [p for p in pointer.split("/") if p]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        try:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise ValueError(f"$ref {ref} points at nothing") from None
+    return copy.deepcopy(node)
 
 
 def _format_path(parts: list[Any]) -> str:

@@ -33,9 +33,10 @@ class Registry:
     connectors: list[Registered] = field(default_factory=list)
     actions: dict[str, Registered] = field(default_factory=dict)
     datasources: dict[str, Registered] = field(default_factory=dict)
-    auth_schemes: dict[str, Registered] = field(default_factory=dict)
+    protocols: dict[str, Registered] = field(default_factory=dict)
     filters: dict[str, Registered] = field(default_factory=dict)
     middleware: list[Registered] = field(default_factory=list)
+    commands: list[Registered] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)
 
     def add_keyed(self, kind: str, table: dict[str, Registered], key: str, plugin: str,
@@ -55,7 +56,7 @@ class Registry:
                 "connectors": [str(r.value) for r in self.connectors if r.plugin == name],
                 "actions": sorted(k for k, r in self.actions.items() if r.plugin == name),
                 "datasources": sorted(k for k, r in self.datasources.items() if r.plugin == name),
-                "auth_schemes": sorted(k for k, r in self.auth_schemes.items() if r.plugin == name),
+                "protocols": sorted(k for k, r in self.protocols.items() if r.plugin == name),
                 "filters": sorted(k for k, r in self.filters.items() if r.plugin == name),
                 "middleware": [getattr(r.value, "__name__", repr(r.value))
                                for r in self.middleware if r.plugin == name],
@@ -86,8 +87,9 @@ def collect(manager: pluggy.PluginManager) -> Registry:
 
     each("register_jinja_filters", lambda p: lambda name, fn: registry.add_keyed(
         "Jinja filter", registry.filters, name, p, fn))
-    each("register_auth_schemes", lambda p: lambda name, factory: registry.add_keyed(
-        "auth scheme", registry.auth_schemes, name, p, factory))
+    for hook_name in ("register_protocols", "register_auth_schemes"):
+        each(hook_name, lambda p: lambda name, factory: registry.add_keyed(
+            "protocol", registry.protocols, name, p, factory))
     each("register_connectors", lambda p: lambda path: registry.connectors.append(
         Registered(p, path)))
     each("register_actions", lambda p: lambda spec: registry.add_keyed(
@@ -96,4 +98,6 @@ def collect(manager: pluggy.PluginManager) -> Registry:
         "data source", registry.datasources, spec.key, p, spec))
     each("register_middleware", lambda p: lambda fn: registry.middleware.append(
         Registered(p, fn)))
+    each("register_commands", lambda p: lambda command: registry.commands.append(
+        Registered(p, command)))
     return registry

@@ -1,119 +1,128 @@
-"""What the runtime needs from a protocol, and the parsed results it gets back.
+"""What a protocol plugin gives the framework, and what its answers look like to it.
 
-A protocol plugin (the Intacct XML gateway is one) registers an auth scheme whose factory builds a
-Gateway for one connection. The runtime validates, renders and shapes; the Gateway owns sessions,
-envelopes, transport, retries and error codes.
+The framework validates inputs, runs calls through middleware, waits, retries through the
+protocol's client and hands results back; it never reads a request body or a response itself.
+A protocol (Intacct's XML gateway is one; a plugin registers it with `register_protocols`)
+renders bodies from an action's declaration, sends them, pages, decodes answers to neutral
+records (plain dicts), shapes outputs, and says what its limits and error details are.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from lxml import etree
-
+from connector.calls import Call, CallOptions
 from connector.errors import FunctionError
 from connector.redact import Redactor
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    """How a call is retried; the manifest gives defaults, an invocation may override them."""
+class Limits:
+    """What the remote API allows, which the manifest's settings may not exceed."""
 
-    max_retries: int = 3
-    delay_ms: int = 500
-    exponential_backoff: bool = True
-    max_delay_ms: int = 30_000
-    retry_on_all_errors: bool = False
-    timeout_ms: int = 60_000
-
-    def merged(self, overrides: Mapping[str, Any]) -> RetryPolicy:
-        known = {k: v for k, v in overrides.items()
-                 if k in self.__dataclass_fields__ and v is not None}
-        return replace(self, **known)
+    max_page_size: int
+    max_batch_size: int  # calls (functions) in one request
+    concurrency: int  # requests in flight per company
 
 
-@dataclass(frozen=True)
-class CallOptions:
-    """Per-call settings: retry policy, extra HTTP headers, all-or-nothing transaction, how
-    long to wait for one of the company's request slots, and an optional overall deadline
-    (a `time.monotonic()` instant) that every attempt and wait must finish before."""
+class Result(Protocol):
+    """One function's answer, decoded as far as the framework needs."""
 
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    headers: Mapping[str, str] = field(default_factory=dict)
-    transaction: bool = False
-    slot_wait_s: float = 30.0  # the gateway itself holds a request over the limit 30 s
-    deadline: float | None = None
-
-    def remaining(self) -> float | None:
-        """Seconds left before the deadline (None: no deadline)."""
-        return None if self.deadline is None else self.deadline - time.monotonic()
-
-
-@dataclass
-class Result:
-    """One function's result: status, identification, and its data or key."""
-
-    status: str
+    status: str  # "success", "failure" or "aborted" (rolled back for another's failure)
     function: str
     controlid: str
-    element: etree._Element
-    data: etree._Element | None = None
-    key: str | None = None
-    errors: list[Any] = field(default_factory=list)
-    already_applied: bool = False
+    already_applied: bool  # it ran on an earlier attempt; this answer is the dedup's
 
     @property
-    def records(self) -> list[etree._Element]:
-        return [c for c in self.data if isinstance(c.tag, str)] if self.data is not None else []
+    def records(self) -> list[dict[str, Any]]:
+        """The records it returned, as plain dicts."""
 
     @property
-    def listtype(self) -> str | None:
-        return self.data.get("listtype") if self.data is not None else None
-
-    @property
-    def count(self) -> int:
-        raw = self.data.get("count") if self.data is not None else None
-        return int(raw) if raw and raw.isdigit() else len(self.records)
-
-    def attribute(self, name: str) -> str | None:
-        return self.data.get(name) if self.data is not None else None
+    def more(self) -> bool:
+        """Whether more pages remain after this one."""
 
     def error(self, raw_response: str = "") -> FunctionError:
-        """This result's failure as a typed error (aborted when rolled back for another's)."""
-        return FunctionError(self.errors, raw_response, function=self.function,
-                             controlid=self.controlid, aborted=self.status == "aborted")
+        """Its failure as a typed error."""
 
 
-@dataclass
-class Response:
-    """A parsed gateway response: the document, its raw bytes and each function's result."""
+class Response(Protocol):
+    """A whole answer: each function's result, and the raw bytes for debugging."""
 
-    root: etree._Element
+    results: Sequence[Result]
     raw: bytes
-    results: list[Result]
 
 
-class Gateway(Protocol):
-    """A connection to one account of one API, made by an auth scheme's factory."""
+class Client(Protocol):
+    """A connection to one account: sessions, transport, retries; shared across threads."""
 
     redactor: Redactor
 
-    def execute(self, functions: list[etree._Element], options: CallOptions, *,
-                check: bool = True, controlids: list[str] | None = None) -> Response:
-        """Send functions in one request; with check, raise unless every function succeeded."""
+    def execute(self, bodies: Sequence[Any], options: CallOptions) -> Response:
+        """Send the bodies in one request; a function's failure is data, the request's is
+        raised (control, authentication, transport, unknown outcome)."""
 
-    def paginate(self, function: etree._Element, options: CallOptions) -> Iterator[Result]:
+    def pages(self, body: Any, options: CallOptions) -> Iterator[Result]:
         """Send a query and yield its result page by page until nothing remains."""
 
-    def list_records(self, object_name: str, fields: list[str], query: str,
-                     options: CallOptions, page_size: int) -> Iterator[etree._Element]:
-        """Every record of an object (all pages), asking only for the given fields."""
-
-    def preview(self, functions: list[etree._Element], options: CallOptions) -> bytes:
+    def preview(self, bodies: Sequence[Any], options: CallOptions) -> str:
         """The request that would be sent, with every secret redacted."""
 
     def close(self) -> None:
         """Release connections."""
+
+
+class ActionHandler(Protocol):
+    """A protocol-provided action that a declaration cannot express (rawRequest sends XML
+    the user wrote, with options read from its inputs)."""
+
+    output: Mapping[str, Any]  # the declared output, as the catalog shows it
+
+    def bodies(self, action: Any, values: Mapping[str, Any]) -> tuple[Any, ...]: ...
+
+    def overrides(self, action: Any, values: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def output_spec(self, values: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+class ConnectorProtocol(Protocol):
+    """A protocol plugin, built once per connector with the Jinja filters plugins registered."""
+
+    name: str
+    limits: Limits
+    request_format: str  # what `render` shows, e.g. "XML"
+    input_date_formats: tuple[str, ...]  # accepted besides ISO 8601 (strptime patterns)
+    default_key_field: str  # a picklist item's key when its data source names none
+    output_modes: frozenset[str]
+    error_detail_schema: Mapping[str, Any]  # JSON Schema of one error detail
+    error_layers: tuple[str, ...]
+
+    def check_action(self, action: Any) -> None:
+        """Refuse a declaration this protocol cannot run (raises ManifestError)."""
+
+    def handler(self, name: str) -> ActionHandler:
+        """A protocol-provided action's handler by name."""
+
+    def render(self, action: Any, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The request bodies of an action for validated inputs."""
+
+    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int
+                        ) -> tuple[Any, ...]:
+        """The query that lists a data source's records with only these fields."""
+
+    def client(self, connection: Mapping[str, Any], settings: Any) -> Client:
+        """A client for one connection."""
+
+    def shape(self, call: Call, response: Response, results: Sequence[Result]) -> Any:
+        """A successful call's output from its results (the whole response for context)."""
+
+    def example_matches(self, mode: str, data: Any) -> bool:
+        """Whether an example output has the structure this output mode produces."""
+
+    def sandbox(self, db: str, seed: str | None) -> AbstractContextManager[dict[str, Any]]:
+        """A local emulator of the remote API, yielding a connection to it."""
+
+
+ProtocolFactory = Callable[[Mapping[str, Callable[..., Any]]], ConnectorProtocol]

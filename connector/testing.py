@@ -1,8 +1,9 @@
 """The standard checks every declared action and data source must pass, for any manifest.
 
 Plugin authors call these from their own tests (see tests/test_standard_suite.py): the schema is
-valid and form-ready, the example inputs render to well-formed XML, a missing required input is
-named in the error, and the declared output mode agrees with the example output.
+valid and form-ready, the example inputs render to request bodies, a missing required input is
+named in the error, and the declared output mode agrees with the example output. Nothing here
+knows a protocol: what a body or an output mode looks like is the protocol's to say.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ def schema_problems(connector: Connector, spec: ActionSpec | DataSourceSpec) -> 
 
 
 def render_examples(connector: Connector, action: ActionSpec) -> list[Any]:
-    """Render the full and the minimal example; returns the parsed function bodies."""
-    bodies = []
+    """Render the full and the minimal example; returns the request bodies."""
+    bodies: list[Any] = []
     for required_only in (False, True):
         inputs = example_inputs(action.schema, required_only=required_only)
-        bodies.extend(connector.prepare(action.key, inputs)[1])
+        bodies.extend(connector.prepare(action.key, inputs).bodies)
     return bodies
 
 
@@ -76,24 +77,15 @@ def missing_input_problems(connector: Connector, action: ActionSpec) -> list[str
     return problems
 
 
-def output_mode_problems(action: ActionSpec) -> list[str]:
+def output_mode_problems(connector: Connector, action: ActionSpec) -> list[str]:
     """Whether the example output has the structure the declared output mode produces."""
     example = action.example_output
     if example is None:
         return []
     if not isinstance(example, dict) or "data" not in example:
         return ["example output must be an object with a 'data' key"]
-    data = example["data"]
     mode = action.output["mode"]
     modes = set(mode["values"].values()) if isinstance(mode, dict) else {mode}
-    expected = {
-        "result": lambda d: isinstance(d, dict) and {"_status", "_data"} <= set(d),
-        "response": lambda d: isinstance(d, dict) and "response" in d,
-        "record": lambda d: isinstance(d, dict) and "RECORDNO" in d,
-        "records": lambda d: isinstance(d, list),
-        "xml": lambda d: isinstance(d, str),
-        "inputs": lambda d: isinstance(d, dict) and "_controlId" in d,
-    }
-    if not any(expected[m](data) for m in modes):
+    if not any(connector.protocol.example_matches(m, example["data"]) for m in modes):
         return [f"example output does not look like output mode {'/'.join(sorted(modes))}"]
     return []

@@ -44,7 +44,7 @@ def test_a_missing_required_input_is_named(key):
 
 @pytest.mark.parametrize("key", ACTIONS)
 def test_declared_output_mode_agrees_with_the_example(key):
-    assert output_mode_problems(CONNECTOR.action(key)) == []
+    assert output_mode_problems(CONNECTOR, CONNECTOR.action(key)) == []
 
 
 READ_ONLY = [k for k in ACTIONS if CONNECTOR.action(k).ui_callable]

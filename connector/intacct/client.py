@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ import requests
 import urllib3.exceptions
 from lxml import etree
 
+from connector.calls import CallOptions, RetryPolicy
 from connector.errors import (
     AuthenticationError,
     ConnectionConfigError,
@@ -33,11 +34,11 @@ from connector.errors import (
 )
 from connector.intacct.endpoint import trusted_endpoint
 from connector.intacct.envelope import Login, SessionAuth, build_request, is_mutating
-from connector.intacct.errors import is_already_executed, is_retryable
-from connector.intacct.response import parse_response, raise_for_failures
-from connector.protocol import CallOptions, Response, Result, RetryPolicy
+from connector.intacct.errors import is_retryable
+from connector.intacct.response import Response, Result, first_failure, parse_response
 from connector.redact import Redactor
 from connector.retry import call_with_retries, retry_after_seconds
+from connector.settings import Settings
 
 log = logging.getLogger("connector.intacct")
 
@@ -93,10 +94,10 @@ def _slot(limiter: threading.BoundedSemaphore, company: str, options: CallOption
         limiter.release()
 
 
-class IntacctGateway:
+class IntacctClient:
     """Sends functions to one Intacct company and returns parsed responses."""
 
-    def __init__(self, connection: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
+    def __init__(self, connection: Mapping[str, Any], settings: Settings) -> None:
         missing = [k for k in ("senderId", "senderPassword", "companyId", "userId",
                                "userPassword") if not connection.get(k)]
         if missing:
@@ -110,54 +111,42 @@ class IntacctGateway:
         self._http = requests.Session()
         self._session: _Session | None = None
         self._session_lock = threading.Lock()
-        self._limiter = company_limiter(connection["companyId"], settings.get("concurrency", 2))
+        self._limiter = company_limiter(connection["companyId"], settings.concurrency)
         self.redactor = Redactor(
             [connection["senderPassword"], connection["userPassword"]], SENSITIVE_TAGS)
-        self.requests_sent = 0
 
-    # -- the Gateway protocol -------------------------------------------------------------
+    def execute(self, bodies: Sequence[etree._Element], options: CallOptions) -> Response:
+        """Send function bodies in one request; each function's failure is in its result.
 
-    def execute(self, functions: list[etree._Element], options: CallOptions, *,
-                check: bool = True, controlids: list[str] | None = None) -> Response:
-        """Send functions in one request; with check, raise the first failed function's error.
-
-        `controlids` (one per function) lets a caller that may re-send the same work later,
+        `options.controlids` (one per body) lets a caller that may send the same work again,
         such as a resumed bulk run, keep them stable so that uniqueid deduplicates it.
         """
-        ids = controlids or [str(uuid.uuid4()) for _ in functions]
-        numbered = list(zip(ids, functions, strict=True))
-        response = self._with_session(numbered, options)
-        if check:
-            raise_for_failures(response)
-        return response
+        ids = options.controlids or [str(uuid.uuid4()) for _ in bodies]
+        return self._with_session(list(zip(ids, bodies, strict=True)), options)
 
-    def paginate(self, function: etree._Element, options: CallOptions) -> Iterator[Result]:
+    def pages(self, body: etree._Element, options: CallOptions) -> Iterator[Result]:
         """Yield the first page, then readMore pages until numremaining is 0."""
-        result = self.execute([function], options).results[0]
+        result = self._only_result(body, options)
         yield result
-        while int(result.attribute("numremaining") or 0) > 0 and result.attribute("resultId"):
+        while result.more:
             more = etree.Element("readMore")
             etree.SubElement(more, "resultId").text = result.attribute("resultId")
-            result = self.execute([more], options).results[0]
+            result = self._only_result(more, options)
             yield result
 
-    def list_records(self, object_name: str, fields: list[str], query: str,
-                     options: CallOptions, page_size: int) -> Iterator[etree._Element]:
-        query_body = etree.Element("readByQuery")
-        for tag, text in (("object", object_name), ("fields", ",".join(fields)),
-                          ("query", query), ("pagesize", str(page_size))):
-            etree.SubElement(query_body, tag).text = text
-        for result in self.paginate(query_body, options):
-            yield from result.records
+    def _only_result(self, body: etree._Element, options: CallOptions) -> Result:
+        response = self.execute([body], options)
+        _raise_first_failure(response)
+        return response.results[0]
 
-    def preview(self, functions: list[etree._Element], options: CallOptions) -> bytes:
+    def preview(self, bodies: Sequence[etree._Element], options: CallOptions) -> str:
         body = build_request(
             sender_id=self._connection["senderId"],
             sender_password=self._connection["senderPassword"],
             controlid="preview", auth=SessionAuth("session-id-from-getAPISession"),
-            functions=[(f"function-{i + 1}", f) for i, f in enumerate(functions)],
+            functions=[(f"function-{i + 1}", f) for i, f in enumerate(bodies)],
             transaction=options.transaction)
-        return self.redactor.bytes(body).encode("utf-8")
+        return self.redactor.bytes(body)
 
     def close(self) -> None:
         self._http.close()
@@ -207,7 +196,7 @@ class IntacctGateway:
             etree.SubElement(body, "locationid").text = self._login.entity_id
         response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options,
                               track_session=False)
-        raise_for_failures(response)
+        _raise_first_failure(response)
         api = response.results[0].data.find("api") if response.results else None
         session_id = api.findtext("sessionid") if api is not None else None
         if not session_id:
@@ -233,7 +222,6 @@ class IntacctGateway:
             response = self._post(url, payload, options)
             if track_session:
                 self._slide_session(response)
-            _accept_already_executed(response)
             return response
 
         try:
@@ -262,7 +250,6 @@ class IntacctGateway:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request to %s:\n%s", url, self.redactor.bytes(payload))
         with _slot(self._limiter, self._company, options):
-            self.requests_sent += 1
             http = self._exchange(url, payload, headers, timeout)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
@@ -289,20 +276,10 @@ class IntacctGateway:
             session.expires = expiry
 
 
-def _accept_already_executed(response: Response) -> None:
-    """A function refused because its controlid already ran was applied before: a retry after
-    a lost response, or a resumed bulk run. Report it as done rather than failed."""
-    for result in response.results:
-        if result.status == "failure" and is_already_executed(result.errors):
-            log.info("function %s was already applied; not run again", result.controlid)
-            result.status, result.already_applied = "success", True
-            status = result.element.find("status")
-            if status is not None:
-                status.text = "success"
-            errormessage = result.element.find("errormessage")
-            if errormessage is not None:
-                result.element.remove(errormessage)
-            etree.SubElement(result.element, "alreadyapplied").text = "true"
+def _raise_first_failure(response: Response) -> None:
+    failed = first_failure(response.results)
+    if failed is not None:
+        raise failed.error(response.raw.decode("utf-8", errors="replace"))
 
 
 def _raise_http(http: requests.Response) -> None:
@@ -347,8 +324,7 @@ def _transient(policy: RetryPolicy) -> Callable[[BaseException], bool]:
 def _busy(response: Response) -> bool:
     """True when every function failed for a transient reason (busy, off-line)."""
     results = response.results
-    return bool(results) and all(r.status != "success" and is_retryable(r.errors)
-                                 for r in results)
+    return bool(results) and all(not r.ok and is_retryable(r.errors) for r in results)
 
 
 def _session_expiry(response: Response) -> dt.datetime | None:

@@ -15,7 +15,7 @@ from collections.abc import Collection
 import requests
 from urllib3.util import parse_url
 
-from connector.errors import EndpointRefused
+from connector.intacct.errors import EndpointRefused
 
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 _FORBIDDEN = set("\\@%")

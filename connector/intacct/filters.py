@@ -14,11 +14,10 @@ def active_status(value: bool | None) -> str | None:
     return "active" if value else "inactive"
 
 
-def ymd(value: str | None) -> Markup | None:
-    """A MM/DD/YYYY date as the legacy functions' <year><month><day> children."""
-    if value is None:
+def ymd(date: dt.date | None) -> Markup | None:
+    """A date as the legacy functions' <year><month><day> children."""
+    if date is None:
         return None
-    date = dt.datetime.strptime(value, "%m/%d/%Y").date()
     return Markup(f"<year>{date.year}</year><month>{date.month:02d}</month>"
                   f"<day>{date.day:02d}</day>")
 

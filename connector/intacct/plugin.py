@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
+
 from connector.hookspecs import hookimpl
-from connector.intacct.client import IntacctGateway
 from connector.intacct.filters import FILTERS
+from connector.intacct.protocol import IntacctProtocol
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -25,11 +27,32 @@ def register_connectors(register: Callable[[Any], None]) -> None:
 
 
 @hookimpl
-def register_auth_schemes(register: Callable[[str, Any], None]) -> None:
-    register("intacct-xml", IntacctGateway)
+def register_protocols(register: Callable[[str, Any], None]) -> None:
+    register(IntacctProtocol.name, IntacctProtocol)
 
 
 @hookimpl
 def register_jinja_filters(register: Callable[[str, Callable[..., Any]], None]) -> None:
     for name, function in FILTERS.items():
         register(name, function)
+
+
+@hookimpl
+def register_commands(register: Callable[[Any], None]) -> None:
+    register(_LazySandboxGroup("sandbox", help="A local emulator of the Sage Intacct XML "
+                                               "gateway (docs/sandbox.md)."))
+
+
+class _LazySandboxGroup(click.Group):
+    """`connector sandbox ...`: the emulator's commands, imported only when one is used."""
+
+    def _group(self) -> click.Group:
+        from connector.intacct.sandbox.cli import sandbox
+
+        return sandbox
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._group().get_command(ctx, name)

@@ -8,28 +8,86 @@ ids, which uniqueid makes safe) and marked as sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from lxml import etree
 
-from connector.errors import (
-    AuthenticationError,
+from connector.errors import AuthenticationError, FunctionError, XMLInputError
+from connector.intacct.errors import (
     ControlError,
     ErrorDetail,
-    TransportError,
-    XMLInputError,
+    ResponseFormatError,
+    is_already_executed,
 )
-from connector.protocol import Response, Result
-from connector.xmlsafe import parse_document
+from connector.xmlkit.parse import parse_document
+from connector.xmlkit.xml2js import record_to_dict
 
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 
-class ResponseFormatError(TransportError):
-    """The body is not a complete gateway response; whether the request ran is unknown."""
+@dataclass
+class Result:
+    """One <result>, as the gateway sent it, and the facts derived from it.
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 raw_response: str | None = None) -> None:
-        super().__init__(message, status=status, transient=True, sent=True,
-                         raw_response=raw_response)
+    The parsed element is never edited: a function refused only because its controlid already
+    ran is `already_applied` (it ran on an earlier attempt), and the shaper writes that, and
+    any key derived from a record, into the output.
+    """
+
+    status: str
+    function: str
+    controlid: str
+    element: etree._Element
+    errors: list[ErrorDetail] = field(default_factory=list)
+
+    @property
+    def data(self) -> etree._Element | None:
+        return self.element.find("data")
+
+    @property
+    def already_applied(self) -> bool:
+        return self.status == "failure" and is_already_executed(self.errors)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "success" or self.already_applied
+
+    @property
+    def record_elements(self) -> list[etree._Element]:
+        data = self.data
+        return [c for c in data if isinstance(c.tag, str)] if data is not None else []
+
+    @property
+    def records(self) -> list[Any]:
+        return [record_to_dict(r) for r in self.record_elements]
+
+    @property
+    def more(self) -> bool:
+        return int(self.attribute("numremaining") or 0) > 0 and bool(self.attribute("resultId"))
+
+    @property
+    def count(self) -> int:
+        raw = self.attribute("count")
+        return int(raw) if raw and raw.isdigit() else len(self.record_elements)
+
+    def attribute(self, name: str) -> str | None:
+        data = self.data
+        return data.get(name) if data is not None else None
+
+    def error(self, raw_response: str = "") -> FunctionError:
+        """This result's failure as a typed error (aborted when rolled back for another's)."""
+        return FunctionError(self.errors, raw_response, function=self.function,
+                             controlid=self.controlid, aborted=self.status == "aborted")
+
+
+@dataclass
+class Response:
+    """A parsed gateway response: the document, its raw bytes and each function's result."""
+
+    root: etree._Element
+    raw: bytes
+    results: list[Result]
 
 
 def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
@@ -59,13 +117,10 @@ def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     return Response(root=root, raw=raw, results=results)
 
 
-def raise_for_failures(response: Response) -> None:
-    """Raise the first failed function's error; prefer the failure over the aborted ones."""
-    failed = [r for r in response.results if r.status != "success"]
-    if not failed:
-        return
-    first = next((r for r in failed if r.status == "failure"), failed[0])
-    raise first.error(response.raw.decode("utf-8", errors="replace"))
+def first_failure(results: list[Result]) -> Result | None:
+    """The result to report when some failed: a failure rather than one aborted for it."""
+    failed = [r for r in results if not r.ok]
+    return next((r for r in failed if r.status == "failure"), failed[0]) if failed else None
 
 
 def errors_of(errormessage: etree._Element | None) -> list[ErrorDetail]:
@@ -108,14 +163,11 @@ def _required(root: etree._Element, tag: str, text: str) -> etree._Element:
 
 
 def _result(element: etree._Element) -> Result:
-    key = element.find("key")
     return Result(
         status=_status(element),
         function=_child_text(element, "function"),
         controlid=_child_text(element, "controlid"),
         element=element,
-        data=element.find("data"),
-        key=key.text if key is not None else None,
         errors=errors_of(element.find("errormessage")),
     )
 

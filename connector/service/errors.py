@@ -13,7 +13,6 @@ from typing import Any
 
 from connector.errors import (
     ConnectorError,
-    EndpointRefused,
     FunctionError,
     GatewayError,
     InputError,
@@ -46,7 +45,7 @@ def status_for(exc: ConnectorError) -> int:
         if exc.timeout or exc.status in UPSTREAM_TIMEOUT_STATUSES:
             return 504
         return 502
-    if isinstance(exc, (GatewayError, EndpointRefused)):
+    if isinstance(exc, GatewayError):
         return 502
     return 500
 

@@ -31,7 +31,7 @@ MIN_TOKEN_LENGTH = 16
 def run_service(connector: Connector, *, host: str, port: int, connections_file: str | None,
                 token_file: str | None, sandbox_db: Path | None, cors_origins: Iterable[str],
                 max_body_bytes: int, environ: Mapping[str, str] = os.environ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM); then stop the sandbox, close the gateways."""
+    """Serve until interrupted (Ctrl-C or SIGTERM); then stop the sandbox, close the clients."""
     token = read_token(token_file) if token_file else environ.get(TOKEN_VARIABLE, "").strip()
     if not token and sandbox_db is None:
         raise click.UsageError(f"a token is required: --token-file FILE or {TOKEN_VARIABLE} "
@@ -48,10 +48,8 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
     try:
         with contextlib.ExitStack() as stack:
             if sandbox_db is not None:
-                from connector.intacct.sandbox import running_sandbox
-
-                sandbox = stack.enter_context(running_sandbox(db=str(sandbox_db), seed="demo"))
-                _register(connections, "sandbox", sandbox.connection)
+                sandbox = connector.protocol.sandbox(str(sandbox_db), "demo")
+                _register(connections, "sandbox", stack.enter_context(sandbox))
             if not connections:
                 click.echo("warning: no connection configured; invoke and data sources will "
                            "answer 422", err=True)

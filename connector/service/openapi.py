@@ -14,13 +14,14 @@ from typing import Any
 
 from connector.core import Connector
 from connector.manifest import ActionSpec, DataSourceSpec
+from connector.protocol import ConnectorProtocol
 
 SCHEMAS = "#/components/schemas/"
 RESPONSES = "#/components/responses/"
 
 _ERROR_RESPONSES = {
     "400": ("BadRequest", "The body is not a JSON object, or the gateway refused the function "
-            "(FunctionError: errorno, description, description2, correction are kept)."),
+            "(FunctionError: {fields} are kept)."),
     "401": ("Unauthorized", "Missing or wrong bearer token; nothing ran."),
     "404": ("NotFound", "No such action, data source or route."),
     "413": ("PayloadTooLarge", "The request body is over the service's limit."),
@@ -39,12 +40,14 @@ _READ_ERRORS = ("401", "404", "500")
 def build_openapi(connector: Connector, connection_names: Sequence[str], version: str
                   ) -> dict[str, Any]:
     """The whole document; `connection_names` become the enum of every `connection` field."""
-    schemas = _base_schemas(connection_names)
-    paths = _generic_paths()
+    protocol = connector.protocol
+    schemas = _base_schemas(connection_names, protocol)
+    paths = _generic_paths(protocol.request_format)
     for action in connector.actions.values():
         name = _free_name(f"{action.key}Inputs", schemas)
         schemas[name] = embed_schema(action.schema, SCHEMAS + name)
-        paths[f"/actions/{action.key}/render"] = {"post": _render(action, name)}
+        paths[f"/actions/{action.key}/render"] = {"post": _render(action, name,
+                                                                  protocol.request_format)}
         paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name)}
     for source in connector.datasources.values():
         name = _free_name(f"{source.key}Inputs", schemas)
@@ -66,7 +69,8 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,
-            "responses": {name: _json_response(text, "ErrorBody")
+            "responses": {name: _json_response(text.format(fields=_detail_fields(protocol)),
+                                               "ErrorBody")
                           for name, text in _ERROR_RESPONSES.values()},
         },
     }
@@ -99,7 +103,14 @@ def _free_name(wanted: str, taken: dict[str, Any]) -> str:
     return name
 
 
-def _base_schemas(connection_names: Sequence[str]) -> dict[str, Any]:
+def _detail_fields(protocol: ConnectorProtocol) -> str:
+    """The text fields of the protocol's error detail, for the 400 response's description."""
+    properties = protocol.error_detail_schema.get("properties", {})
+    return ", ".join(name for name, prop in properties.items() if prop.get("type") == "string")
+
+
+def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
+                  ) -> dict[str, Any]:
     connection: dict[str, Any] = {
         "type": "string",
         "description": "A connection configured on the server (see GET /connections). May be "
@@ -109,15 +120,12 @@ def _base_schemas(connection_names: Sequence[str]) -> dict[str, Any]:
         connection["enum"] = list(connection_names)
     problem = {"type": "object", "required": ["path", "problem"], "properties": {
         "path": {"type": "string"}, "title": {"type": "string"}, "problem": {"type": "string"}}}
-    gateway_error = {"type": "object", "properties": {
-        "errorno": {"type": "string"}, "description": {"type": "string"},
-        "description2": {"type": "string"}, "correction": {"type": "string"},
-        "supportId": {"type": ["string", "null"]}}}
+    gateway_error = copy.deepcopy(dict(protocol.error_detail_schema))
     error = {"type": "object", "required": ["type", "message"], "properties": {
         "type": {"type": "string", "examples": ["InputError", "FunctionError", "Unauthorized"]},
         "message": {"type": "string"},
         "problems": {"type": "array", "items": {"$ref": SCHEMAS + "Problem"}},
-        "layer": {"enum": ["control", "authentication", "function"]},
+        "layer": {"enum": list(protocol.error_layers)},
         "errors": {"type": "array", "items": {"$ref": SCHEMAS + "GatewayError"}},
         "function": {"type": "string"}, "controlid": {"type": "string"},
         "aborted": {"type": "boolean"}, "status": {"type": ["integer", "null"]},
@@ -152,7 +160,7 @@ def _base_schemas(connection_names: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _generic_paths() -> dict[str, Any]:
+def _generic_paths(request_format: str) -> dict[str, Any]:
     key = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
         "/health": {"get": {**_op("health", "Liveness, connector key and version.", "service",
@@ -182,8 +190,9 @@ def _generic_paths() -> dict[str, Any]:
                                          "ActionDescription", _READ_ERRORS),
                                    "parameters": [key]}},
         "/actions/{key}/render": {"post": {
-            **_op("renderAction", "The request XML the action would send, secrets redacted; "
-                  "sends nothing.", "actions", "RenderedRequest", _CALL_ERRORS),
+            **_op("renderAction", f"The request {request_format} the action would send, "
+                  "secrets redacted; sends nothing.", "actions", "RenderedRequest",
+                  _CALL_ERRORS),
             "parameters": [key], "requestBody": _body(_call_body({"type": "object"}))}},
         "/actions/{key}/invoke": {"post": {
             **_op("invokeAction", "Run an action.", "actions", "Output", _CALL_ERRORS),
@@ -198,8 +207,8 @@ def _generic_paths() -> dict[str, Any]:
     }
 
 
-def _render(action: ActionSpec, inputs: str) -> dict[str, Any]:
-    return {**_op(f"render_{action.key}", f"{action.label}: the request XML, secrets "
+def _render(action: ActionSpec, inputs: str, request_format: str) -> dict[str, Any]:
+    return {**_op(f"render_{action.key}", f"{action.label}: the request {request_format}, secrets "
                   "redacted; sends nothing.", "actions", "RenderedRequest", _CALL_ERRORS),
             "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs}))}
 

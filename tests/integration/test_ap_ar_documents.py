@@ -553,8 +553,7 @@ def test_ar_adjustment_bad_inputs_fail_before_any_request(connector, sandbox, co
 
 
 def rendered(connector, key: str, inputs: dict):
-    _, bodies = connector.prepare(key, inputs)
-    return bodies[0]
+    return connector.prepare(key, inputs).bodies[0]
 
 
 def test_legacy_lines_are_written_in_dtd_order(connector):

@@ -135,18 +135,18 @@ def test_plugins_lists_what_each_registered(runner):
 
 def test_no_secret_in_any_output_or_log(runner, tmp_path, caplog, monkeypatch):
     """Every command, with --debug, on success and on failure: the secrets never show."""
-    from connector.intacct.client import IntacctGateway
+    from connector.intacct.client import IntacctClient
     from connector.intacct.sandbox import SandboxConfig, running_sandbox
 
     session_ids = []
-    open_session = IntacctGateway._open_session
+    open_session = IntacctClient._open_session
 
     def recording_open_session(self, options):
         session = open_session(self, options)
         session_ids.append(session.id)
         return session
 
-    monkeypatch.setattr(IntacctGateway, "_open_session", recording_open_session)
+    monkeypatch.setattr(IntacctClient, "_open_session", recording_open_session)
 
     config = SandboxConfig(sender_password=SECRETS["senderPassword"],
                            user_password=SECRETS["userPassword"])

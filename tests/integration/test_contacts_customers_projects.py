@@ -27,8 +27,7 @@ def requests_made(sandbox) -> int:
 def rendered(connector, key: str, inputs: dict) -> str:
     from lxml import etree
 
-    _, bodies = connector.prepare(key, inputs)
-    return etree.tostring(bodies[0], encoding="unicode")
+    return etree.tostring(connector.prepare(key, inputs).bodies[0], encoding="unicode")
 
 
 # -- contacts ----------------------------------------------------------------------------------

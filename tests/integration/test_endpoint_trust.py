@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from connector.errors import EndpointRefused
 from connector.intacct.endpoint import trusted_endpoint
+from connector.intacct.errors import EndpointRefused
 from connector.intacct.sandbox import SandboxConfig, running_sandbox
 from connector.service import create_app, serving
 

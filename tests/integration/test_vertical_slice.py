@@ -7,7 +7,6 @@ import pytest
 from shape import assert_same_shape
 
 from connector.errors import FunctionError, InputError
-from connector.protocol import CallOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,11 +84,10 @@ def test_delete_of_a_missing_record_is_a_function_error(connector, connection):
 def test_query_and_list_returns_every_page(connector, connection):
     # 1,205 vendors need two readMore pages after the first 1,000-record page.
     names = [f"Paged Vendor {i:04d}" for i in range(1205)]
-    gateway = connector.gateway(connection)
     for start in range(0, len(names), 100):
-        bodies = [connector.prepare("createVendor", {"vendorName": name})[1][0]
-                  for name in names[start:start + 100]]
-        gateway.execute(bodies, CallOptions())
+        calls = [connector.prepare("createVendor", {"vendorName": name})
+                 for name in names[start:start + 100]]
+        assert all(o.status == "success" for o in connector.run_many(calls, connection))
     out = connector.invoke("queryAndList", {"objectName": "VENDOR", "field": "RECORDNO,NAME",
                                             "query": "NAME LIKE 'Paged Vendor%'"}, connection)
     assert_same_shape(out, example("queryAndList"))
@@ -112,9 +110,10 @@ def test_raw_request_json_xml_and_flat(connector, connection):
 
 
 def test_raw_request_options_reach_the_transport(connector, connection):
-    options = connector.call_options(connector.action("rawRequest"), {
-        "maxRetryCount": 2, "retryDelayMs": 10, "useExponentialBackoff": False,
-        "retryOnAllErrors": True, "timeout": 5000, "header": ["User-Agent: curl/7.64.1"]})
+    options = connector.prepare("rawRequest", {
+        "data": "<getAPISession/>", "maxRetryCount": 2, "retryDelayMs": 10,
+        "useExponentialBackoff": False, "retryOnAllErrors": True, "timeout": 5000,
+        "header": ["User-Agent: curl/7.64.1"]}).options
     assert options.retry.max_retries == 2 and options.retry.delay_ms == 10
     assert options.retry.exponential_backoff is False and options.retry.retry_on_all_errors
     assert options.retry.timeout_ms == 5000

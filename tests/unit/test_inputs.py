@@ -1,5 +1,7 @@
 """Input validation: every problem at once, with titles and paths; coercion of form text."""
 
+import datetime as dt
+
 import pytest
 
 from connector.errors import InputError
@@ -28,21 +30,29 @@ def test_form_text_is_coerced_and_defaults_applied():
         "vendorName": "Acme", "onHold": "TRUE", "creditLimit": "1500.50",
         "whenDue": "2024-01-15", "keys": " 1, 2 ,,3 ", "lines": [{"amount": "3"}]})
     assert values == {"vendorName": "Acme", "onHold": True, "creditLimit": 1500.5,
-                      "whenDue": "01/15/2024", "keys": ["1", "2", "3"],
+                      "whenDue": dt.date(2024, 1, 15), "keys": ["1", "2", "3"],
                       "lines": [{"amount": 3}], "field": "*"}
 
 
-def test_json_booleans_and_intacct_dates_pass_through():
+def test_a_protocol_s_own_date_format_is_accepted_besides_iso():
     values = prepare_inputs("x", SCHEMA, {"vendorName": "A", "onHold": False,
-                                          "whenDue": "1/5/2024"})
-    assert values["onHold"] is False and values["whenDue"] == "01/05/2024"
+                                          "whenDue": "1/5/2024"}, ("%m/%d/%Y",))
+    assert values["onHold"] is False and values["whenDue"] == dt.date(2024, 1, 5)
+    with pytest.raises(InputError, match="use YYYY-MM-DD"):
+        prepare_inputs("x", SCHEMA, {"vendorName": "A", "whenDue": "1/5/2024"})
+
+
+@pytest.mark.parametrize("text", ["02/30/2024", "2024-13-01", "yesterday", "2024/01/15", ""])
+def test_bad_dates_are_rejected(text):
+    with pytest.raises(ValueError):
+        parse_date(text, ("%m/%d/%Y",))
 
 
 def test_every_problem_is_reported_at_once_with_title_and_path():
     with pytest.raises(InputError) as caught:
         prepare_inputs("createThing", SCHEMA, {
             "onHold": "maybe", "whenDue": "15.01.2024", "keys": "1,2,3,4",
-            "bogus": 1, "lines": [{"amount": 1}, {}]})
+            "bogus": 1, "lines": [{"amount": 1}, {}]}, ("%m/%d/%Y",))
     problems = {p.path: p for p in caught.value.problems}
     assert set(problems) == {"vendorName", "onHold", "whenDue", "keys", "bogus",
                              "lines[1].amount"}
@@ -55,12 +65,6 @@ def test_every_problem_is_reported_at_once_with_title_and_path():
     assert message.startswith("invalid input for createThing:")
     assert "On Hold (onHold): 'maybe' is not of type boolean" in message
     assert caught.value.exit_code == 2
-
-
-@pytest.mark.parametrize("text", ["02/30/2024", "2024-13-01", "yesterday", "2024/01/15", ""])
-def test_bad_dates_are_rejected(text):
-    with pytest.raises(ValueError):
-        parse_date(text)
 
 
 def test_inputs_must_be_an_object():

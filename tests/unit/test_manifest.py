@@ -8,9 +8,19 @@ import yaml
 
 from connector.errors import ManifestError
 from connector.intacct.filters import FILTERS
-from connector.manifest import load_manifest
+from connector.intacct.protocol import IntacctProtocol
+from connector.manifest import load_manifest as load
 
 ROOT = Path(__file__).resolve().parents[2]
+PROTOCOLS = {"intacct-xml": IntacctProtocol}
+
+
+def load_manifest(path, filters=None):
+    return load(path, PROTOCOLS, filters)
+
+
+def index_of(data: dict, key: str) -> int:
+    return next(i for i, a in enumerate(data["actions"]) if a["key"] == key)
 
 
 @pytest.fixture()
@@ -44,15 +54,35 @@ def test_schema_violation_names_path_and_line(copy):
     assert "manifest.yaml:" in str(error) and "actions[2].output.mode" in str(error)
 
 
-def test_missing_template_file(copy):
-    (copy / "actions" / "getVendor.xml.j2").unlink()
-    with pytest.raises(ManifestError, match=r"actions\[1\].template: file actions/getVendor"):
+def test_missing_template_file_found_by_convention(copy):
+    (copy / "actions" / "createVendor.xml.j2").unlink()
+    with pytest.raises(ManifestError,
+                       match=r"actions\[0\].template: file actions/createVendor.xml.j2"):
         load_manifest(copy / "manifest.yaml", FILTERS)
 
 
 def test_template_that_does_not_compile(copy):
-    (copy / "actions" / "getVendor.xml.j2").write_text("<read>{% if %}</read>")
-    with pytest.raises(ManifestError, match=r"getVendor.xml.j2:1"):
+    (copy / "actions" / "read.xml.j2").write_text("<read>{% if %}</read>")
+    with pytest.raises(ManifestError, match=r"actions\[1\].template: actions/read.xml.j2:1"):
+        load_manifest(copy / "manifest.yaml", FILTERS)
+
+
+def test_an_unknown_protocol_names_the_registered_ones(copy):
+    edit(copy / "manifest.yaml", lambda d: d["connector"].update(protocol="soap"))
+    with pytest.raises(ManifestError, match=r"protocol 'soap' \(registered: intacct-xml"):
+        load_manifest(copy / "manifest.yaml", FILTERS)
+
+
+def test_settings_over_the_protocol_s_limits_are_refused(copy):
+    edit(copy / "manifest.yaml", lambda d: d["defaults"].update(batch_size=250))
+    with pytest.raises(ManifestError, match="batch_size is 250; the protocol allows at most 100"):
+        load_manifest(copy / "manifest.yaml", FILTERS)
+
+
+def test_an_unknown_handler_is_refused(copy):
+    edit(copy / "manifest.yaml",
+         lambda d: d["actions"][index_of(d, "rawRequest")].update(handler="soapRequest"))
+    with pytest.raises(ManifestError, match="no handler 'soapRequest'"):
         load_manifest(copy / "manifest.yaml", FILTERS)
 
 
@@ -75,7 +105,7 @@ def test_duplicate_keys(copy):
 
 def test_xml_input_must_name_an_input(copy):
     edit(copy / "manifest.yaml",
-         lambda d: d["actions"][5]["xml_inputs"][0].update(input="nope"))
+         lambda d: d["actions"][index_of(d, "createBill")]["xml_inputs"][0].update(input="nope"))
     with pytest.raises(ManifestError, match="'nope' is not an input"):
         load_manifest(copy / "manifest.yaml", FILTERS)
 

@@ -1,6 +1,7 @@
 """Plugins: registration through hooks, duplicate keys naming both plugins, middleware."""
 
 import types
+from dataclasses import replace
 
 import pytest
 import vendor_lookup
@@ -20,7 +21,7 @@ def plugin(name: str, **hooks) -> types.ModuleType:
 def test_the_bundled_connector_registers_through_the_hooks():
     connector = load_connector()
     row = next(r for r in connector.registry.summary() if r["plugin"] == "intacct")
-    assert row["auth_schemes"] == ["intacct-xml"]
+    assert row["protocols"] == ["intacct-xml"]
     assert row["connectors"] and row["connectors"][0].endswith("manifest.yaml")
 
 
@@ -46,13 +47,13 @@ def test_a_duplicate_filter_names_both_plugins():
         load_connector(plugins=[clash])
 
 
-def test_middleware_wraps_an_invocation(sandbox, connection):
+def test_middleware_wraps_every_run(sandbox, connection):
     seen = []
 
-    def audit(invocation, call_next):
-        seen.append(invocation.action.key)
-        output = call_next(invocation)
-        return {**output, "_audited": True}
+    def audit(execution, proceed):
+        seen.extend(call.key for call in execution.calls)
+        return [replace(outcome, output={**outcome.output, "_audited": True})
+                for outcome in proceed(execution)]
 
     connector = load_connector(plugins=[plugin(
         "audit", register_middleware=lambda register: register(audit))])

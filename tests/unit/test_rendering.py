@@ -7,12 +7,12 @@ from lxml import etree
 from markupsafe import Markup
 
 from connector.errors import InputError, TemplateError
-from connector.inject import function_bodies
-from connector.templates import el, make_environment, pairs
+from connector.xmlkit.inject import inject
+from connector.xmlkit.templates import el, make_environment, pairs
 
 
 def body(connector, key, inputs):
-    return connector.prepare(key, inputs)[1][0]
+    return connector.prepare(key, inputs).bodies[0]
 
 
 def test_markup_in_a_value_stays_text(connector):
@@ -70,17 +70,24 @@ def test_raw_xml_inputs_are_parsed_hardened_before_sending(connector, data, prob
 
 
 def test_raw_request_accepts_bare_bodies_or_function_wrappers(connector):
-    _, bodies = connector.prepare("rawRequest", {
+    call = connector.prepare("rawRequest", {
         "data": '<function controlid="a"><read><object>VENDOR</object></read></function>'
                 "<readByQuery><object>CUSTOMER</object></readByQuery>"})
-    assert [b.tag for b in bodies] == ["read", "readByQuery"]
+    assert [b.tag for b in call.bodies] == ["read", "readByQuery"]
+
+
+def test_raw_request_without_a_function_names_its_data_input(connector):
+    with pytest.raises(InputError) as caught:
+        connector.prepare("rawRequest", {"data": "<function/>"})
+    assert [(p.path, p.problem) for p in caught.value.problems] == [
+        ("data", "holds no function to send")]
 
 
 def test_xml_inputs_are_appended_where_declared():
     rendered = etree.fromstring("<create><APBILL><VENDORID>V1</VENDORID></APBILL></create>")
-    bodies = function_bodies("createBill", [{"input": "items", "into": "create/APBILL/ITEMS"}],
-                             rendered, {"items": "<ITEM><AMOUNT>1</AMOUNT></ITEM><ITEM/>"}, {})
-    assert [c.tag for c in bodies[0].find("APBILL/ITEMS")] == ["ITEM", "ITEM"]
+    body = inject("createBill", [{"input": "items", "into": "create/APBILL/ITEMS"}], rendered,
+                  {"items": "<ITEM><AMOUNT>1</AMOUNT></ITEM><ITEM/>"}, {})
+    assert [c.tag for c in body.find("APBILL/ITEMS")] == ["ITEM", "ITEM"]
 
 
 def test_el_and_pairs_helpers():

@@ -1,18 +1,33 @@
 """Parsing gateway responses into results and typed errors (XML shaped like the gateway's)."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from connector.errors import AuthenticationError, ControlError, FunctionError
-from connector.intacct.response import ResponseFormatError, parse_response, raise_for_failures
-from connector.shaping import shape, summary
+from connector.calls import Call, CallOptions, OutputSpec
+from connector.errors import AuthenticationError, FunctionError
+from connector.intacct.errors import ControlError, ResponseFormatError
+from connector.intacct.response import first_failure, parse_response
+from connector.intacct.shaping import shape, summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def load(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
+
+
+def raise_for_failures(response):
+    failed = first_failure(response.results)
+    if failed is not None:
+        raise failed.error(response.raw.decode())
+
+
+def shaped(mode, response, arrays=True, inputs=None):
+    call = Call(SimpleNamespace(key="readVendor"), inputs or {}, (), CallOptions(),
+                OutputSpec(mode, arrays), frozenset(inputs or {}))
+    return shape(call, response, response.results)
 
 
 def test_function_failure_keeps_every_error_field_and_decodes_support_id():
@@ -96,17 +111,17 @@ def test_read_result_summary_matches_the_reference_shape():
 
 def test_response_mode_is_xml2js_with_and_without_arrays():
     response = parse_response(load("read_vendor.xml"))
-    with_arrays = shape("response", response, arrays=True)
+    with_arrays = shaped("response", response, arrays=True)
     result = with_arrays["response"]["operation"][0]["result"][0]
     assert result["data"][0]["$"] == {"listtype": "VENDOR", "count": "1"}
     assert result["data"][0]["VENDOR"][0]["RECORDNO"] == ["12345"]
-    flat = shape("response", response, arrays=False)
+    flat = shaped("response", response, arrays=False)
     assert flat["response"]["operation"]["result"]["data"]["VENDOR"]["RECORDNO"] == "12345"
 
 
 def test_record_and_xml_modes():
     response = parse_response(load("read_vendor.xml"))
-    assert shape("record", response)["VENDORID"] == "V-12345"
-    assert shape("xml", response).startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    assert shape("inputs", response, inputs={"name": "x"}) == {
+    assert shaped("record", response)["VENDORID"] == "V-12345"
+    assert shaped("xml", response).startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert shaped("inputs", response, inputs={"name": "x"}) == {
         "_controlId": "a3f5bbad-6f3f-417d-a8fc-df1646581234", "name": "x"}

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from connector.calls import CallOptions, RetryPolicy
 from connector.errors import DeadlineExceeded, TransportError
-from connector.protocol import CallOptions, RetryPolicy
 from connector.retry import call_with_retries, retry_after_seconds
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, 0, tzinfo=dt.timezone.utc)

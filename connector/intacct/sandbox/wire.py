@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from connector.errors import XMLInputError
-from connector.xmlsafe import parse_document
+from connector.xmlkit.parse import parse_document
 
 from .errors import ErrorEntry, Refused, malformed_request
 

@@ -21,7 +21,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from connector.errors import TemplateError, XMLInputError
-from connector.xmlsafe import check_element_name, parse_document
+from connector.xmlkit.parse import check_element_name, parse_document
 
 
 def make_environment(search_path: Path, filters: Mapping[str, Callable[..., Any]]

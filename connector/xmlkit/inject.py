@@ -1,4 +1,4 @@
-"""Placing raw-XML inputs (Additional XML Tags, line items as XML, rawRequest's Data).
+"""Placing raw-XML inputs (Additional XML Tags, line items given as XML) into a rendered body.
 
 They never pass through a template as text: each is parsed with the hardened parser and its
 elements are appended where the manifest declares, so markup in an ordinary input can never
@@ -13,17 +13,15 @@ from typing import Any
 from lxml import etree
 
 from connector.errors import InputError, InputProblem, XMLInputError
-from connector.xmlsafe import parse_fragment
+from connector.xmlkit.parse import parse_fragment
 
 MAX_XML_INPUT_BYTES = 1024 * 1024
 
 
-def function_bodies(action: str, declarations: Sequence[Mapping[str, Any]],
-                    rendered: etree._Element | None, inputs: Mapping[str, Any],
-                    titles: Mapping[str, str]) -> list[etree._Element]:
-    """The function bodies to send: the rendered one with raw XML injected, or the raw ones."""
+def inject(action: str, declarations: Sequence[Mapping[str, Any]], body: etree._Element,
+           inputs: Mapping[str, Any], titles: Mapping[str, str]) -> etree._Element:
+    """The rendered body with each raw-XML input's elements appended where declared."""
     problems: list[InputProblem] = []
-    bodies = [rendered] if rendered is not None else []
     for declaration in declarations:
         name = declaration["input"]
         value = inputs.get(name)
@@ -34,27 +32,10 @@ def function_bodies(action: str, declarations: Sequence[Mapping[str, Any]],
         except XMLInputError as exc:
             problems.append(InputProblem(name, titles.get(name, ""), exc.message))
             continue
-        if declaration.get("as_function"):
-            bodies.extend(_unwrap_functions(elements))
-        elif rendered is not None:
-            target = _ensure_path(rendered, declaration["into"])
-            target.extend(elements)
+        _ensure_path(body, declaration["into"]).extend(elements)
     if problems:
         raise InputError(action, problems)
-    if not bodies:
-        raise InputError(action, [InputProblem("", "", "no function to send")])
-    return bodies
-
-
-def _unwrap_functions(elements: list[etree._Element]) -> list[etree._Element]:
-    """Accept either bare function bodies or <function> wrappers around them."""
-    bodies = []
-    for element in elements:
-        if element.tag == "function":
-            bodies.extend(child for child in element if isinstance(child.tag, str))
-        else:
-            bodies.append(element)
-    return bodies
+    return body
 
 
 def _ensure_path(root: etree._Element, path: str) -> etree._Element:
