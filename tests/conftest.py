@@ -10,7 +10,8 @@ import pytest
 from connector.core import Connector, load_connector
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "plugins" / "vendor_lookup"))
+for plugin in ("vendor_lookup", "tinyjson"):
+    sys.path.insert(0, str(ROOT / "tests" / "plugins" / plugin))
 
 
 @pytest.fixture(scope="session")
