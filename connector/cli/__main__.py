@@ -1,0 +1,7 @@
+"""`python -m connector.cli`."""
+
+import sys
+
+from connector.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""Commands that call the remote API: render (sends nothing), run, picklist, bulk."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from connector import jsontext
+from connector.bulk import run_bulk
+from connector.cli.app import connector_of, main
+from connector.cli.options import (
+    connection_options,
+    emit_output,
+    input_options,
+    open_connection,
+    read_bytes,
+    read_inputs,
+)
+from connector.errors import GATEWAY_EXIT, InputError, InputProblem
+from connector.journal import InputIdentity
+
+
+@main.command()
+@click.argument("key")
+@input_options
+@click.option("--connection", "connection_file", metavar="FILE",
+              help="Show the sender id of this connection (secrets are always redacted).")
+@click.pass_context
+def render(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+           connection_file: str | None) -> None:
+    """Print the request an action would send, secrets redacted. Sends nothing."""
+    connector = connector_of(ctx)
+    connection = connector.connection(file=connection_file) if connection_file else None
+    click.echo(connector.render(key, read_inputs(input_file, settings), connection))
+
+
+@main.command()
+@click.argument("key")
+@input_options
+@connection_options
+@click.option("--jsonl", is_flag=True,
+              help="For list actions: stream one JSON record per line as pages arrive.")
+@click.pass_context
+def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+        connection_file: str | None, profile: str | None, use_sandbox: bool,
+        jsonl: bool) -> None:
+    """Run an action and print its output as JSON."""
+    connector = connector_of(ctx)
+    inputs = read_inputs(input_file, settings)
+    with open_connection(ctx, connection_file, profile, use_sandbox) as connection:
+        if jsonl:
+            for record in connector.iter_records(key, inputs, connection):
+                emit_output(ctx, record, indent=None)
+            return
+        emit_output(ctx, connector.invoke(key, inputs, connection))
+
+
+@main.command()
+@click.argument("key")
+@input_options
+@connection_options
+@click.pass_context
+def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+             connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
+    """Print a data source's items as [{"key": ..., "label": ...}]."""
+    connector = connector_of(ctx)
+    inputs = read_inputs(input_file, settings)
+    with open_connection(ctx, connection_file, profile, use_sandbox) as connection:
+        emit_output(ctx, connector.picklist(key, inputs, connection))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--input", "input_file", required=True, metavar="FILE|-",
+              help="One JSON object of inputs per line (JSON lines).")
+@click.option("--journal", type=click.Path(dir_okay=False),
+              help="Resume file: run again with the same journal and input to finish a killed "
+                   "run (created owner-only).")
+@click.option("--retry-failed", is_flag=True,
+              help="With --journal: send the records that failed again, with their original "
+                   "control ids.")
+@click.option("--transaction", is_flag=True,
+              help="Each batch is all or nothing (transaction=\"true\").")
+@click.option("--batch-size", type=click.IntRange(1, 100), help="Functions per request.")
+@connection_options
+@click.pass_context
+def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None,
+         retry_failed: bool, transaction: bool, batch_size: int | None,
+         connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
+    """Run an action for every line of a JSON-lines file; print one result line per record.
+
+    Results come in input order, each {"index", "status", "data" or "error"}; a line that is
+    not a JSON object of inputs fails alone. Status "unknown": sent, but no complete answer
+    came back (it may have been applied; resuming with the journal sends it again safely).
+    Exit 1 when any record failed.
+    """
+    connector = connector_of(ctx)
+    raw = sys.stdin.buffer.read() if input_file == "-" else read_bytes(input_file)
+    lines = [line for line in raw.split(b"\n") if line.strip()]
+    source = InputIdentity.of_lines(
+        "stdin" if input_file == "-" else Path(input_file).name,
+        [line.decode("utf-8", errors="surrogateescape") for line in lines])
+    failed = 0
+    show_bar = sys.stderr.isatty() and input_file != "-"
+    with open_connection(ctx, connection_file, profile, use_sandbox) as connection, \
+            click.progressbar(length=len(lines), label=key, file=sys.stderr,
+                              hidden=not show_bar) as bar:
+        for entry in run_bulk(connector, key, _parse_lines(key, lines), connection,
+                              journal=journal, source=source, retry_failed=retry_failed,
+                              batch_size=batch_size, transaction=transaction,
+                              progress=bar.update):
+            failed += entry["status"] != "success"
+            emit_output(ctx, entry, indent=None)
+    if failed:
+        click.echo(f"{failed} of {len(lines)} records failed", err=True)
+        ctx.exit(GATEWAY_EXIT)
+
+
+def _parse_lines(key: str, lines: list[bytes]) -> Iterator[Any]:
+    """Each line's inputs, or an InputError naming the line when it cannot be read."""
+    for number, line in enumerate(lines, 1):
+        try:
+            yield jsontext.loads(line)
+        except jsontext.JSONTextError as exc:
+            path = f"line {number}" + (f": {exc.path}" if exc.path else "")
+            yield InputError(key, [InputProblem(path, "", exc.problem)])
+
