@@ -193,7 +193,7 @@ class _Service:
                 items = [item for item in items if needle in item["label"].casefold()
                          or needle in item["key"].casefold()]
             if "limit" in body:
-                items = items[:body["limit"]]
+                items = items[:int(body["limit"])]
             return APIResponse({"items": self.scrub.value(items)})
 
         return await run_in_threadpool(work)
@@ -205,7 +205,7 @@ class _Service:
         """The key, body and connection of a call, or one InputError with every problem."""
         key = request.path_params["key"]
         declared = lookup(key)  # UnknownKey (404) before the body is read
-        body, problems = parse_body(await request.body(), fields)
+        body, problems = parse_body(key, declared.schema, await request.body(), fields)
         connection = self._connection(body, problems, required=connection_required)
         _raise_problems(key, declared.schema, body, problems)
         return key, body, connection

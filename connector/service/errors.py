@@ -28,17 +28,13 @@ from connector.service.responses import APIResponse
 UPSTREAM_TIMEOUT_STATUSES = {504, 524}  # gateway timeout; Cloudflare's "a timeout occurred"
 
 
-class BadRequest(ConnectorError):
-    """A request body that is not a JSON object."""
-
-
 def status_for(exc: ConnectorError) -> int:
     """The HTTP status for a ConnectorError."""
     if isinstance(exc, UnknownKey):
         return 404
     if isinstance(exc, (InputError, XMLInputError, TemplateError)):
         return 422
-    if isinstance(exc, (BadRequest, FunctionError)):
+    if isinstance(exc, FunctionError):
         return 400
     if isinstance(exc, TransportError):
         if exc.status == 429:

@@ -19,13 +19,15 @@ SCHEMAS = "#/components/schemas/"
 RESPONSES = "#/components/responses/"
 
 _ERROR_RESPONSES = {
-    "400": ("BadRequest", "The body is not a JSON object, or the gateway refused the function "
-            "(FunctionError: errorno, description, description2, correction are kept)."),
+    "400": ("BadRequest", "The gateway refused the function (FunctionError: errorno, "
+            "description, description2, correction are kept)."),
     "401": ("Unauthorized", "Missing or wrong bearer token; nothing ran."),
     "404": ("NotFound", "No such action, data source or route."),
     "413": ("PayloadTooLarge", "The request body is over the service's limit."),
-    "422": ("Unprocessable", "Invalid inputs, request fields or connection name; every problem "
-            "with its path. Nothing was sent."),
+    "422": ("Unprocessable", "The request cannot be sent as it is: a body that is not a JSON "
+            "object of UTF-8 text, values no request can carry (NaN, Infinity, lone surrogates, "
+            "nesting deeper than 64), invalid inputs, request fields or connection name; every "
+            "problem with its path. Nothing was sent."),
     "500": ("InternalError", "A bug in the service; details are in its log."),
     "502": ("BadGateway", "The gateway refused the sender or the company credentials, or could "
             "not be reached or understood."),

@@ -181,14 +181,6 @@ def test_wrong_request_fields_are_422_with_their_paths(api, body, paths):
     assert [p["path"] for p in response.json()["error"]["problems"]] == paths
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
-def test_a_body_that_is_not_a_json_object_is_400(api, raw):
-    response = api.request("POST", "/actions/getVendor/invoke", data=raw,
-                           headers={"Content-Type": "application/json"})
-    assert response.status_code == 400
-    assert response.json()["error"]["type"] == "BadRequest"
-
-
 def test_a_gateway_business_error_is_400_with_its_fields(api, sandbox):
     response = api.post("/actions/createVendor/invoke", {
         "connection": "sandbox", "inputs": {"vendorName": "Duplicate", "vendorId": "V-00101"}})
