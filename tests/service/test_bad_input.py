@@ -124,3 +124,15 @@ def test_an_integral_limit_written_with_a_fraction_is_accepted(api):
                         b'{"connection": "sandbox", "limit": 2.0}')
     assert response.status_code == 200, response.text
     assert response.json()["items"] == every[:2]
+
+
+@pytest.mark.xfail(strict=True, reason="connector.inputs writes a year before 1000 with fewer "
+                                       "than four digits ('05/30/637'), which the templates' "
+                                       "date filter cannot read: a 500")
+def test_a_date_before_the_year_1000_is_not_a_server_error(api):
+    response = api.post("/actions/createInvoice/render", {"inputs": {
+        "customerId": "C-00201", "transactionDate": "0637-05-30",
+        "lines": [{"glaccountno": "4000", "amount": 10}]}})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert [p["path"] for p in response.json()["error"]["problems"]] == ["transactionDate"]
