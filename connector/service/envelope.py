@@ -77,12 +77,12 @@ def _unreadable(exc: jsontext.JSONTextError, schema: Mapping[str, Any]) -> Input
         return InputProblem("", "", f"the request body {exc.problem}")
     if exc.path.startswith(INPUTS + "."):
         path = exc.path.removeprefix(INPUTS + ".")
-        return InputProblem(path, input_title(schema, path), exc.problem)
+        return InputProblem(path, _input_title(schema, path), exc.problem)
     field = exc.path.split(".")[0].split("[")[0]
     return InputProblem(exc.path, TITLES.get(field, field), exc.problem)
 
 
-def input_title(schema: Mapping[str, Any], path: str) -> str:
+def _input_title(schema: Mapping[str, Any], path: str) -> str:
     """The titles of the properties along an input path, as the connector's validation gives
     them ("Invoice Line Items > Amount"); "" where the schema has none."""
     titles = []
