@@ -28,7 +28,7 @@ from lxml import etree
 from connector.core import Connector, load_connector
 from connector.inputs import prepare_inputs
 from connector.intacct.sandbox import DEFAULT_CONNECTION, running_sandbox
-from connector.templates import render_xml
+from connector.xmlkit.templates import render_xml
 
 RECORDNO = "4001"
 

@@ -21,7 +21,7 @@ from sandboxes import add_vendors
 from connector.core import load_connector
 from connector.intacct.response import parse_response
 from connector.intacct.sandbox import running_sandbox
-from connector.xmljson import record_to_dict
+from connector.xmlkit.xml2js import record_to_dict
 
 RECORDS = 1000
 

@@ -18,6 +18,7 @@ import yaml
 
 MAX_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 class JSONTextError(ValueError):
@@ -42,7 +43,8 @@ def loads(data: bytes | str) -> Any:
     try:
         value = json.loads(text, parse_float=exact_number, parse_constant=float)
     except RecursionError:
-        raise JSONTextError("", f"is nested more than {MAX_DEPTH} levels deep") from None
+        raise JSONTextError(_too_deep_at(text), f"is nested more than {MAX_DEPTH} levels deep"
+                            ) from None
     except json.JSONDecodeError as exc:
         raise JSONTextError("", f"is not valid JSON: {exc}") from None
     check(value)
@@ -70,6 +72,36 @@ def loads_json_or_yaml(data: bytes | str) -> Any:
         raise JSONTextError("", f"is neither JSON nor YAML: {problem}{where}") from None
     check(value)
     return value
+
+
+def _too_deep_at(text: str) -> str:
+    """Where JSON text first nests deeper than MAX_DEPTH, as a value path (scanned only when
+    the parser gave up, so the path can name the input)."""
+    frames: list[list] = []  # per open container: [its kind, the key or index being read]
+    position = 0
+    while position < len(text) and len(frames) <= MAX_DEPTH:
+        char = text[position]
+        if char == '"':
+            end = _STRING.match(text, position).end()
+            if frames and frames[-1][0] == "{" and text[end:].lstrip().startswith(":"):
+                frames[-1][1] = json.loads(text[position:end])
+            position = end
+            continue
+        if char in "[{":
+            frames.append([char, 0 if char == "[" else ""])
+        elif char in "]}" and frames:
+            frames.pop()
+        elif char == "," and frames and frames[-1][0] == "[":
+            frames[-1][1] += 1
+        position += 1
+    return _shown([index for _, index in frames[:-1]])
+
+
+def _shown(parts: list[str | int]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def decode(data: bytes | str) -> str:

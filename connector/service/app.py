@@ -49,6 +49,7 @@ PUBLIC_PATHS = {"/", "/health"}
 CALL_FIELDS = {"connection": is_string, "inputs": is_object}
 PICKLIST_FIELDS = {**CALL_FIELDS, "search": is_string, "limit": is_positive_int}
 HTTP_ERROR_TYPES = {404: "NotFound", 405: "MethodNotAllowed"}
+SHOWN_PATH = 200  # characters of a request's path repeated in an error
 
 Handler = Callable[[Any, Request], Awaitable[Response]]
 
@@ -68,8 +69,7 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
         Route("/actions/{key}", service.describe_action, methods=["GET"]),
         Route("/actions/{key}/render", service.render, methods=["POST"]),
         Route("/actions/{key}/invoke", service.invoke, methods=["POST"]),
-        Route("/datasources/{key}", service.describe_datasource, methods=["GET"]),
-        Route("/datasources/{key}", service.picklist, methods=["POST"]),
+        Route("/datasources/{key}", service.datasource, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -155,6 +155,13 @@ class _Service:
     async def describe_action(self, request: Request) -> Response:
         return APIResponse(describe_action(self.connector.action(request.path_params["key"])))
 
+    async def datasource(self, request: Request) -> Response:
+        """GET describes a data source, POST lists its items: one route, so that a 405 on it
+        lists both methods."""
+        if request.method == "POST":
+            return await self.picklist(request)
+        return await self.describe_datasource(request)
+
     @_guard
     async def describe_datasource(self, request: Request) -> Response:
         source = self.connector.datasource(request.path_params["key"])
@@ -193,7 +200,7 @@ class _Service:
                 items = [item for item in items if needle in item["label"].casefold()
                          or needle in item["key"].casefold()]
             if "limit" in body:
-                items = items[:body["limit"]]
+                items = items[:int(body["limit"])]
             return APIResponse({"items": self.scrub.value(items)})
 
         return await run_in_threadpool(work)
@@ -205,7 +212,7 @@ class _Service:
         """The key, body and connection of a call, or one InputError with every problem."""
         key = request.path_params["key"]
         declared = lookup(key)  # UnknownKey (404) before the body is read
-        body, problems = parse_body(await request.body(), fields)
+        body, problems = parse_body(key, declared.schema, await request.body(), fields)
         connection = self._connection(body, problems, required=connection_required)
         _raise_problems(key, declared.schema, body, problems)
         return key, body, connection
@@ -250,5 +257,14 @@ def _raise_problems(key: str, schema: Mapping[str, Any], body: Mapping[str, Any]
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's 404 and 405 as JSON errors naming the path (and the method and the ones
+    allowed)."""
+    path = request.url.path[:SHOWN_PATH]
+    message = exc.detail
+    if exc.status_code == 404:
+        message = f"nothing at {path}"
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        message = f"{request.method} is not allowed on {path}; use {allowed}"
     return error_response(exc.status_code, HTTP_ERROR_TYPES.get(exc.status_code, "HTTPError"),
-                          exc.detail, headers=exc.headers)
+                          message, headers=exc.headers)

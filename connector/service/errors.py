@@ -1,8 +1,10 @@
 """Which HTTP status each failure gets, and keeping secrets out of every answer.
 
-422 is for our own validation (inputs, templates, the request's fields); a gateway's business
-failure (FunctionError) is 400 with its fields kept; a gateway or network failure upstream is
-502, a timeout upstream 504, upstream rate limiting 503. See docs/service.md.
+422 is for our own validation (the body, the request's fields, inputs, templates); a gateway's
+business failure (FunctionError) is 400 with its fields kept; a gateway or network failure
+upstream is 502, and so is a request sent without a complete answer (its outcome unknown); a
+timeout upstream or a passed call deadline 504; upstream rate limiting or no free request slot
+for the company 503 with Retry-After. See docs/service.md.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from typing import Any
 
 from connector.errors import (
     ConnectorError,
+    DeadlineExceeded,
     FunctionError,
     GatewayError,
     InputError,
+    OutcomeUnknown,
+    SlotTimeout,
     TemplateError,
     TransportError,
     UnknownKey,
@@ -25,10 +30,8 @@ from connector.redact import Redactor
 from connector.service.responses import APIResponse
 
 UPSTREAM_TIMEOUT_STATUSES = {504, 524}  # gateway timeout; Cloudflare's "a timeout occurred"
-
-
-class BadRequest(ConnectorError):
-    """A request body that is not a JSON object."""
+UNKNOWN_OUTCOME_ADVICE = ("The request was sent and no complete answer came back: it may have "
+                          "been applied. Look its controlids up before sending it again.")
 
 
 def status_for(exc: ConnectorError) -> int:
@@ -37,8 +40,14 @@ def status_for(exc: ConnectorError) -> int:
         return 404
     if isinstance(exc, (InputError, XMLInputError, TemplateError)):
         return 422
-    if isinstance(exc, (BadRequest, FunctionError)):
+    if isinstance(exc, FunctionError):
         return 400
+    if isinstance(exc, SlotTimeout):
+        return 503
+    if isinstance(exc, DeadlineExceeded):
+        return 504
+    if isinstance(exc, OutcomeUnknown):
+        return 502
     if isinstance(exc, TransportError):
         if exc.status == 429:
             return 503
@@ -81,7 +90,19 @@ class Scrubber:
         """The error as {"error": to_dict()} with its status; never the raw response."""
         body = exc.to_dict()
         body.pop("raw_response", None)
+        if isinstance(exc, OutcomeUnknown):
+            body["advice"] = UNKNOWN_OUTCOME_ADVICE
         headers = {}
-        if isinstance(exc, TransportError) and exc.status == 429 and exc.retry_after:
-            headers["Retry-After"] = str(math.ceil(exc.retry_after))
+        wait = _retry_after(exc)
+        if wait is not None:
+            headers["Retry-After"] = str(max(1, math.ceil(wait)))
         return APIResponse({"error": self.value(body)}, status_for(exc), headers)
+
+
+def _retry_after(exc: ConnectorError) -> float | None:
+    """Seconds a caller should wait before retrying, when the failure says."""
+    if isinstance(exc, SlotTimeout):
+        return exc.retry_after
+    if isinstance(exc, TransportError) and exc.status == 429:
+        return exc.retry_after
+    return None

@@ -20,18 +20,30 @@ SCHEMAS = "#/components/schemas/"
 RESPONSES = "#/components/responses/"
 
 _ERROR_RESPONSES = {
-    "400": ("BadRequest", "The body is not a JSON object, or the gateway refused the function "
-            "(FunctionError: {fields} are kept)."),
+    "400": ("BadRequest", "The gateway refused the function (FunctionError: {fields} are "
+            "kept)."),
     "401": ("Unauthorized", "Missing or wrong bearer token; nothing ran."),
     "404": ("NotFound", "No such action, data source or route."),
     "413": ("PayloadTooLarge", "The request body is over the service's limit."),
-    "422": ("Unprocessable", "Invalid inputs, request fields or connection name; every problem "
-            "with its path. Nothing was sent."),
+    "422": ("Unprocessable", "The request cannot be sent as it is: a body that is not a JSON "
+            "object of UTF-8 text, values no request can carry (NaN, Infinity, lone surrogates, "
+            "nesting deeper than 64), invalid inputs, request fields or connection name; every "
+            "problem with its path. Nothing was sent."),
     "500": ("InternalError", "A bug in the service; details are in its log."),
     "502": ("BadGateway", "The gateway refused the sender or the company credentials, or could "
-            "not be reached or understood."),
-    "503": ("Unavailable", "The gateway is rate limiting; retry after Retry-After seconds."),
-    "504": ("GatewayTimeout", "The gateway did not answer in time."),
+            "not be reached or understood; or (OutcomeUnknown: outcome, controlids) the request "
+            "was sent and no complete answer came back after every retry: it may have been "
+            "applied, so look the controlids up before sending it again."),
+    "503": ("Unavailable", "The gateway kept rate limiting (HTTP 429), or no request slot for "
+            "the company came free in time (SlotTimeout: nothing was sent). Retry after "
+            "Retry-After seconds."),
+    "504": ("GatewayTimeout", "The gateway did not answer in time, or the call's deadline "
+            "passed (DeadlineExceeded)."),
+}
+_ERROR_HEADERS = {
+    "401": {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    "503": {"Retry-After": {"description": "Seconds to wait before retrying, when known.",
+                            "schema": {"type": "integer", "minimum": 1}}},
 }
 _CALL_ERRORS = ("400", "401", "404", "413", "422", "500", "502", "503", "504")
 _READ_ERRORS = ("401", "404", "500")
@@ -39,21 +51,23 @@ _READ_ERRORS = ("401", "404", "500")
 
 def build_openapi(connector: Connector, connection_names: Sequence[str], version: str
                   ) -> dict[str, Any]:
-    """The whole document; `connection_names` become the enum of every `connection` field."""
+    """The whole document; `connection_names` become the enum of every `connection` field,
+    which calls must name unless there is exactly one."""
     protocol = connector.protocol
     schemas = _base_schemas(connection_names, protocol)
     paths = _generic_paths(protocol.request_format)
+    named = len(connection_names) != 1
     for action in connector.actions.values():
         name = _free_name(f"{action.key}Inputs", schemas)
-        schemas[name] = embed_schema(action.schema, SCHEMAS + name)
+        schemas[name] = inputs_schema(action.schema, SCHEMAS + name)
         paths[f"/actions/{action.key}/render"] = {"post": _render(action, name,
                                                                   protocol.request_format)}
-        paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name)}
+        paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name, named)}
     for source in connector.datasources.values():
         name = _free_name(f"{source.key}Inputs", schemas)
-        schemas[name] = embed_schema(source.schema, SCHEMAS + name)
+        schemas[name] = inputs_schema(source.schema, SCHEMAS + name)
         paths[f"/datasources/{source.key}"] = {"get": _describe_datasource(source),
-                                               "post": _picklist(source, name)}
+                                               "post": _picklist(source, name, named)}
     label = connector.manifest.connector.get("label", connector.key)
     return {
         "openapi": "3.1.0",
@@ -70,30 +84,93 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,
             "responses": {name: _json_response(text.format(fields=_detail_fields(protocol)),
-                                               "ErrorBody")
-                          for name, text in _ERROR_RESPONSES.values()},
+                                               "ErrorBody", _ERROR_HEADERS.get(code))
+                          for code, (name, text) in _ERROR_RESPONSES.items()},
         },
     }
 
 
+def inputs_schema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+    """An action's or data source's input schema as the service enforces it: embedded, and
+    closed to inputs it does not name unless it says otherwise, as the connector refuses them
+    (connector.inputs.prepare_inputs)."""
+    embedded = embed_schema(schema, pointer)
+    embedded.setdefault("additionalProperties", False)
+    return embedded
+
+
 def embed_schema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
-    """A copy of a JSON Schema fit to live at `pointer` inside the document: its own `$schema`
-    and `$id` dropped (the document's dialect applies) and internal `$ref`s ("#/...")
-    rewritten to point below `pointer`."""
-    embedded = copy.deepcopy(schema)
-    embedded.pop("$schema", None)
-    embedded.pop("$id", None)
-    return _rewrite_refs(embedded, pointer)
+    """A copy of a JSON Schema fit to live at `pointer` inside the document.
+
+    Its own `$schema` and `$id` are dropped (the document's dialect applies), internal `$ref`s
+    ("#/...") rewritten to point below `pointer`, and every list of types turned into `anyOf`
+    one schema per type, each with the keywords that apply to it: client generators read a
+    union that way, and openapi-python-client drops a schema (and every operation using it)
+    whose `"type": ["object", "array"]` carries `items` and `additionalProperties`. An array
+    schema without `items` gets `"items": {}` (the same meaning): the generator needs one.
+    """
+    embedded = {key: value for key, value in schema.items() if key not in ("$schema", "$id")}
+    return _embed(embedded, pointer)
 
 
-def _rewrite_refs(node: Any, pointer: str) -> Any:
-    if isinstance(node, dict):
-        return {key: (pointer + value[1:] if key == "$ref" and isinstance(value, str)
-                      and value.startswith("#") else _rewrite_refs(value, pointer))
-                for key, value in node.items()}
-    if isinstance(node, list):
-        return [_rewrite_refs(item, pointer) for item in node]
-    return node
+# What a schema keyword's value is: schemas (walked), a map of names to schemas (each walked),
+# or data (examples, defaults, enum values: copied as they are).
+_SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+_DATA = {"examples", "example", "default", "enum", "const", "required", "dependentRequired"}
+# The keywords that only constrain values of one type.
+_TYPE_KEYWORDS = {
+    "object": {"properties", "patternProperties", "additionalProperties", "required",
+               "propertyNames", "minProperties", "maxProperties", "dependentRequired",
+               "dependentSchemas", "unevaluatedProperties"},
+    "array": {"items", "prefixItems", "contains", "minContains", "maxContains", "minItems",
+              "maxItems", "uniqueItems", "unevaluatedItems"},
+    "string": {"minLength", "maxLength", "pattern", "format", "contentMediaType",
+               "contentEncoding", "contentSchema"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+               "format"},
+}
+_TYPE_KEYWORDS["integer"] = _TYPE_KEYWORDS["number"]
+_TYPED = set().union(*_TYPE_KEYWORDS.values())
+
+
+def _embed(node: Any, pointer: str) -> Any:
+    """One schema (or boolean schema), its subschemas embedded first."""
+    if not isinstance(node, dict):
+        return copy.deepcopy(node)
+    embedded: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith("#"):
+            embedded[key] = pointer + value[1:]
+        elif key in _DATA or key.startswith("x-"):
+            embedded[key] = copy.deepcopy(value)
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            embedded[key] = {name: _embed(item, pointer) for name, item in value.items()}
+        elif isinstance(value, list):
+            embedded[key] = [_embed(item, pointer) for item in value]
+        else:
+            embedded[key] = _embed(value, pointer)
+    types = embedded.get("type")
+    if isinstance(types, list):
+        return _one_schema_per_type(embedded, types)
+    return _with_items(embedded)
+
+
+def _one_schema_per_type(node: dict[str, Any], types: list[str]) -> dict[str, Any]:
+    shared = {key: value for key, value in node.items() if key != "type" and key not in _TYPED}
+    branches = [_with_items({"type": type_, **{key: value for key, value in node.items()
+                                               if key in _TYPE_KEYWORDS.get(type_, ())}})
+                for type_ in types]
+    if len(branches) == 1:
+        return {**shared, **branches[0]}
+    if "anyOf" in shared:  # keep the schema's own anyOf: both must hold
+        shared["allOf"] = [*shared.get("allOf", []), {"anyOf": shared.pop("anyOf")}]
+    return {**shared, "anyOf": branches}
+
+
+def _with_items(schema: dict[str, Any]) -> dict[str, Any]:
+    if schema.get("type") == "array" and "items" not in schema and "prefixItems" not in schema:
+        return {**schema, "items": {}}
+    return schema
 
 
 def _free_name(wanted: str, taken: dict[str, Any]) -> str:
@@ -120,7 +197,7 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
         connection["enum"] = list(connection_names)
     problem = {"type": "object", "required": ["path", "problem"], "properties": {
         "path": {"type": "string"}, "title": {"type": "string"}, "problem": {"type": "string"}}}
-    gateway_error = copy.deepcopy(dict(protocol.error_detail_schema))
+    gateway_error = embed_schema(dict(protocol.error_detail_schema), SCHEMAS + "GatewayError")
     error = {"type": "object", "required": ["type", "message"], "properties": {
         "type": {"type": "string", "examples": ["InputError", "FunctionError", "Unauthorized"]},
         "message": {"type": "string"},
@@ -128,8 +205,15 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
         "layer": {"enum": list(protocol.error_layers)},
         "errors": {"type": "array", "items": {"$ref": SCHEMAS + "GatewayError"}},
         "function": {"type": "string"}, "controlid": {"type": "string"},
-        "aborted": {"type": "boolean"}, "status": {"type": ["integer", "null"]},
-        "transient": {"type": "boolean"}}}
+        "aborted": {"type": "boolean"}, "status": _nullable("integer"),
+        "transient": {"type": "boolean"},
+        "retry_after": {"type": "number", "description": "Seconds to wait before retrying "
+                        "(SlotTimeout); also the Retry-After header, rounded up."},
+        "outcome": {"const": "unknown", "description": "OutcomeUnknown: the request was sent "
+                    "and no complete answer came back; it may have been applied."},
+        "controlids": {"type": "array", "items": {"type": "string"}, "description": "The "
+                       "functions' control ids, to look up before sending the call again."},
+        "advice": {"type": "string", "description": "What to do about this failure."}}}
     item = {"type": "object", "required": ["key", "label"],
             "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}
     return {
@@ -158,6 +242,10 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
         "Picklist": {"type": "object", "required": ["items"], "properties": {
             "items": {"type": "array", "items": {"$ref": SCHEMAS + "PicklistItem"}}}},
     }
+
+
+def _nullable(type_: str) -> dict[str, Any]:
+    return {"anyOf": [{"type": type_}, {"type": "null"}]}
 
 
 def _generic_paths(request_format: str) -> dict[str, Any]:
@@ -210,13 +298,15 @@ def _generic_paths(request_format: str) -> dict[str, Any]:
 def _render(action: ActionSpec, inputs: str, request_format: str) -> dict[str, Any]:
     return {**_op(f"render_{action.key}", f"{action.label}: the request {request_format}, secrets "
                   "redacted; sends nothing.", "actions", "RenderedRequest", _CALL_ERRORS),
-            "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs}))}
+            "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs},
+                                            _required(action.schema, named=False)))}
 
 
-def _invoke(action: ActionSpec, inputs: str) -> dict[str, Any]:
+def _invoke(action: ActionSpec, inputs: str, named: bool) -> dict[str, Any]:
     operation = {**_op(f"invoke_{action.key}", action.label, "actions", "Output", _CALL_ERRORS),
                  "description": action.description,
-                 "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs}))}
+                 "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs},
+                                                 _required(action.schema, named)))}
     if action.example_output is not None:
         operation["responses"]["200"]["content"]["application/json"]["example"] = \
             action.example_output
@@ -228,20 +318,30 @@ def _describe_datasource(source: DataSourceSpec) -> dict[str, Any]:
                "DataSourceDescription", _READ_ERRORS)
 
 
-def _picklist(source: DataSourceSpec, inputs: str) -> dict[str, Any]:
+def _picklist(source: DataSourceSpec, inputs: str, named: bool) -> dict[str, Any]:
     return {**_op(f"picklist_{source.key}", source.label, "datasources", "Picklist",
                   _CALL_ERRORS),
             "description": source.description,
-            "requestBody": _body(_picklist_body({"$ref": SCHEMAS + inputs}))}
+            "requestBody": _body(_picklist_body({"$ref": SCHEMAS + inputs},
+                                                _required(source.schema, named)))}
 
 
-def _call_body(inputs: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "properties": {
+def _required(schema: dict[str, Any], named: bool) -> list[str]:
+    """The body fields a call cannot do without: inputs when some input is required, the
+    connection when the server does not have exactly one."""
+    return (["connection"] if named else []) + (["inputs"] if schema.get("required") else [])
+
+
+def _call_body(inputs: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {
         "connection": {"$ref": SCHEMAS + "ConnectionName"}, "inputs": inputs}}
+    if required:
+        body["required"] = list(required)
+    return body
 
 
-def _picklist_body(inputs: dict[str, Any]) -> dict[str, Any]:
-    body = _call_body(inputs)
+def _picklist_body(inputs: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
+    body = _call_body(inputs, required)
     body["properties"]["search"] = {
         "type": "string", "description": "Keep items whose label or key contains this text "
                                          "(case-insensitive)."}
@@ -261,10 +361,16 @@ def _errors(codes: Sequence[str]) -> dict[str, Any]:
     return {code: {"$ref": RESPONSES + _ERROR_RESPONSES[code][0]} for code in codes}
 
 
-def _json_response(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": SCHEMAS + schema}}}}
+def _json_response(description: str, schema: str,
+                   headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = {"description": description,
+                "content": {"application/json": {"schema": {"$ref": SCHEMAS + schema}}}}
+    if headers:
+        response["headers"] = headers
+    return response
 
 
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": False, "content": {"application/json": {"schema": schema}}}
+    """An empty body is read as {}: a body is required only when {} would be refused."""
+    return {"required": bool(schema.get("required")),
+            "content": {"application/json": {"schema": schema}}}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,11 @@ def xml_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date):
-        return value.strftime("%m/%d/%Y")
+        return f"{value.month:02d}/{value.day:02d}/{value.year:04d}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value, "f")  # every digit, never an exponent
     return str(value)
 
 

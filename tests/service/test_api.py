@@ -181,14 +181,6 @@ def test_wrong_request_fields_are_422_with_their_paths(api, body, paths):
     assert [p["path"] for p in response.json()["error"]["problems"]] == paths
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
-def test_a_body_that_is_not_a_json_object_is_400(api, raw):
-    response = api.request("POST", "/actions/getVendor/invoke", data=raw,
-                           headers={"Content-Type": "application/json"})
-    assert response.status_code == 400
-    assert response.json()["error"]["type"] == "BadRequest"
-
-
 def test_a_gateway_business_error_is_400_with_its_fields(api, sandbox):
     response = api.post("/actions/createVendor/invoke", {
         "connection": "sandbox", "inputs": {"vendorName": "Duplicate", "vendorId": "V-00101"}})
@@ -302,8 +294,27 @@ def test_api_answers_are_not_cached(api):
     assert api.get("/catalog").headers["Cache-Control"] == "no-store"
 
 
-def test_a_wrong_method_is_405_json(api):
+def test_a_wrong_method_is_405_json_naming_the_method_and_route(api):
     response = api.get("/actions/getVendor/invoke")
     assert response.status_code == 405
-    assert response.json()["error"]["type"] == "MethodNotAllowed"
+    error = response.json()["error"]
+    assert error["type"] == "MethodNotAllowed"
     assert "POST" in response.headers["Allow"]
+    assert error["message"] == "GET is not allowed on /actions/getVendor/invoke; use POST"
+
+
+def test_a_405_on_a_data_source_lists_both_of_its_methods(api):
+    response = api.request("PUT", "/datasources/selectVendor", json={})
+    assert response.status_code == 405
+    allowed = {"GET", "HEAD", "POST"}
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
+    message = response.json()["error"]["message"]
+    assert message.startswith("PUT is not allowed on /datasources/selectVendor; use ")
+    assert set(message.split("; use ")[1].split(", ")) == allowed
+
+
+@pytest.mark.parametrize("path", ["/no/such/route", "/static/no-such-file.js"])
+def test_a_404_names_the_path(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == f"nothing at {path}"

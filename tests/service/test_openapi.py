@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
@@ -47,6 +48,28 @@ def test_every_route_is_described(document):
     assert document["paths"]["/health"]["get"]["security"] == []
 
 
+def assert_embeds(embedded: dict, schema: dict) -> None:
+    """The inputs as the service takes them: the same inputs, titles and requirements, and
+    no input the schema does not name (the connector refuses those)."""
+    assert embedded["properties"].keys() == schema["properties"].keys()
+    for name, prop in schema["properties"].items():
+        assert embedded["properties"][name].get("title") == prop.get("title")
+    assert embedded.get("required") == schema.get("required")
+    assert embedded["additionalProperties"] is schema.get("additionalProperties", False)
+
+
+def type_lists(node, path="#"):
+    if isinstance(node, dict):
+        if isinstance(node.get("type"), list):
+            yield path
+        for key, value in node.items():
+            if key not in ("examples", "example", "default", "enum", "const"):
+                yield from type_lists(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from type_lists(item, f"{path}/{index}")
+
+
 def test_each_action_has_typed_operations_embedding_its_schema(document, connector):
     for key, action in connector.actions.items():
         for verb in ("invoke", "render"):
@@ -54,20 +77,26 @@ def test_each_action_has_typed_operations_embedding_its_schema(document, connect
             assert schema["additionalProperties"] is False
             ref = schema["properties"]["inputs"]["$ref"]
             assert ref == f"#/components/schemas/{key}Inputs"
-            embedded = resolve(document, ref)
-            assert embedded == {k: v for k, v in action.schema.items() if k != "$schema"}
+            assert_embeds(resolve(document, ref), action.schema)
+            if action.schema.get("required"):  # an empty body would be refused
+                assert "inputs" in schema["required"]
         assert resolve(document, schema["properties"]["connection"]["$ref"])["enum"] == \
             ["sandbox", "wrong-sender"]
+        invoke = body_schema(document, f"/actions/{key}/invoke")
+        assert "connection" in invoke["required"]  # two connections: it must be named
         responses = document["paths"][f"/actions/{key}/invoke"]["post"]["responses"]
-        assert {"200", "400", "401", "404", "413", "422", "502", "504"} <= set(responses)
+        assert {"200", "400", "401", "404", "413", "422", "502", "503", "504"} <= set(responses)
 
 
 def test_each_data_source_has_a_typed_operation(document, connector):
     for key, source in connector.datasources.items():
         schema = body_schema(document, f"/datasources/{key}")
         assert set(schema["properties"]) == {"connection", "inputs", "search", "limit"}
-        embedded = resolve(document, schema["properties"]["inputs"]["$ref"])
-        assert embedded == {k: v for k, v in source.schema.items() if k != "$schema"}
+        assert_embeds(resolve(document, schema["properties"]["inputs"]["$ref"]), source.schema)
+
+
+def test_no_schema_in_the_document_has_a_list_of_types(document):
+    assert list(type_lists(document)) == []
 
 
 def test_error_responses_share_one_schema(document):
@@ -92,3 +121,31 @@ def test_internal_refs_are_rewritten_to_the_embedded_place():
     assert schema["properties"]["amount"]["$ref"] == "#/$defs/money"  # the original is intact
     document = {"components": {"schemas": {"xInputs": embedded}}}
     assert resolve(document, embedded["properties"]["amount"]["$ref"]) == {"type": "number"}
+
+
+UNION = {"title": "Custom Fields", "type": ["object", "array"],
+         "additionalProperties": {"type": ["string", "number", "boolean"]},
+         "items": {"type": ["object", "array"]}, "minItems": 1,
+         "examples": [{"type": ["kept", "as", "data"], "$ref": "#/not/a/ref"}]}
+
+
+def test_a_list_of_types_becomes_one_schema_per_type_with_its_keywords():
+    embedded = embed_schema(UNION, "#/components/schemas/x")
+    assert embedded["title"] == "Custom Fields"
+    assert embedded["examples"] == UNION["examples"]
+    assert embedded["anyOf"] == [
+        {"type": "object", "additionalProperties": {"anyOf": [
+            {"type": "string"}, {"type": "number"}, {"type": "boolean"}]}},
+        {"type": "array", "minItems": 1, "items": {"anyOf": [
+            {"type": "object"}, {"type": "array", "items": {}}]}},
+    ]
+
+
+@pytest.mark.parametrize("instance", [
+    {"a": "x", "b": 1, "c": True}, {"a": None}, {"a": {}}, [["NAME", "value"]],
+    [{"name": "a", "value": 1}], [], [5], "text", 5, None,
+])
+def test_the_rewritten_schema_accepts_exactly_what_the_original_accepts(instance):
+    original = jsonschema.Draft202012Validator(UNION)
+    rewritten = jsonschema.Draft202012Validator(embed_schema(UNION, "#"))
+    assert rewritten.is_valid(instance) == original.is_valid(instance)
