@@ -639,3 +639,33 @@ def test_create_invoice_elements_follow_the_dtd(connector):
         "currency", "exchratedate", "exchratetype", "nogl", "supdocid", "customfields",
         "invoiceitems"]
     assert body.findtext("nogl") == "true" and body.findtext("billto/contactname") == "B"
+
+
+def test_every_documented_line_element_is_written_in_dtd_order(connector):
+    from connector.intacct.sandbox.legacyschema import violations
+
+    line = {"paymenttaxcapture": "false", "partialexempt": "false", "totaltrxamount": 5,
+            "billable": "true", "warehouseid": "W", "contractid": "K", "classid": "C",
+            "itemid": "I", "employeeid": "E", "vendorid": "V", "customerid": "C-1",
+            "costtypeid": "CT", "taskid": "T", "projectid": "P", "revrecenddate": "12/31/2024",
+            "revrecstartdate": "01/01/2024", "defrevaccount": "2100", "revrectemplate": "R",
+            "totaldue": 5, "totalpaid": 0, "key": "9", "form1099box": "7",
+            "form1099type": "MISC", "item1099": "false", "departmentid": "D",
+            "locationid": "L", "memo": "m", "allocationid": "A", "amount": 5,
+            "offsetglaccountno": "1200", "glaccountno": "4000"}
+    body = rendered(connector, "createInvoice", {
+        "customerId": "C-1", "transactionDate": "03/07/2024", "lines": [line]})
+    item = body.find("invoiceitems/lineitem")
+    assert [c.tag for c in item][:4] == ["glaccountno", "offsetglaccountno", "amount",
+                                         "allocationid"]
+    assert [(c.tag, c.text) for c in item.find("revrecstartdate")] == [
+        ("year", "2024"), ("month", "01"), ("day", "01")]
+    assert violations(body) == []
+
+
+def test_update_invoice_sends_no_base_currency(connector):
+    # update_invoice has no <basecurr> in DTD 3.0: the gateway refuses it.
+    body = rendered(connector, "updateInvoice", {"recordNo": "9", "baseCurrency": "USD",
+                                                 "transactionCurrency": "EUR",
+                                                 "exchangeRateType": "Intacct Daily Rate"})
+    assert [c.tag for c in body] == ["currency", "exchratetype"]
