@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import requests
 from lxml import etree
 from sandbox_gw import Client, login_xml, request_xml
@@ -295,3 +296,22 @@ def test_connection_dict_carries_the_configured_credentials() -> None:
         )
         assert reply.auth_status == "success"
         client.close()
+
+
+def test_our_client_takes_its_authentication_failure_path(sandbox) -> None:
+    from connector.core import load_connector
+    from connector.errors import AuthenticationError
+
+    connector = load_connector()
+    connection = {**sandbox.connection, "senderId": "other_sender",
+                  "senderPassword": "other-sender-pass"}
+    try:
+        with pytest.raises(AuthenticationError) as caught:
+            connector.invoke("getVendor", {"recordNo": "1"}, connection)
+    finally:
+        connector.close()
+    assert caught.value.errors[0].errorno == "XL03000006"
+    assert caught.value.errors[0].description == "Invalid Web Services Authorization"
+    stats = sandbox.stats.snapshot()
+    assert stats["requests"] == 1  # the sign-in, refused once: not retried, no function ran
+    assert stats["functions"] == {}

@@ -194,6 +194,10 @@ ENTRYDESCRIPTION    TEXT                                    | Memo
 MEMO                TEXT                                    | Memo
 *                   @DIMENSIONS
 CUSTOMERID          TEXT                                    | Customer
+VENDORID            TEXT                                    | Vendor
+EMPLOYEEID          TEXT                                    | Employee
+ITEMID              TEXT                                    | Item
+WAREHOUSEID         TEXT                                    | Warehouse
 LINE_NO             INTEGER     readonly                    | Line number
 CURRENCY            TEXT        readonly                    | Currency
 STATUS              TEXT        readonly                    | Status
