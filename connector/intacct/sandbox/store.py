@@ -89,6 +89,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
         return
     conn.execute(f"ALTER TABLE records ADD COLUMN company TEXT NOT NULL DEFAULT "
                  f"'{DEFAULT_COMPANY_ID}'")
+    # The old seed mark was "seeded:demo:<seed>"; a company's is now "<company>/seeded:<seed>".
+    conn.execute("UPDATE sequences SET name = 'seeded:' || substr(name, 13) "
+                 "WHERE name LIKE 'seeded:demo:%'")
     conn.execute("UPDATE sequences SET name = ? || name WHERE name NOT LIKE 'recordno:%'",
                  (f"{DEFAULT_COMPANY_ID}/",))
 
