@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from . import errors
@@ -79,8 +80,9 @@ class Records:
         self.tz = tz
         self.audit = audit
 
-    @property
+    @cached_property
     def stamp(self) -> str:
+        """The timestamp of every write in this call, in the company's zone."""
         return stamp(self.now, self.tz)
 
     # -- validation ------------------------------------------------------------------------------
