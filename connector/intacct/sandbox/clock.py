@@ -60,8 +60,3 @@ def stamp(epoch: float, tz: tzinfo) -> str:
     local = datetime.fromtimestamp(int(epoch), tz=tz)
     text = local.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def session_stamp(epoch: float) -> str:
-    """sessiontimestamp/sessiontimeout: ISO 8601 in UTC with +00:00 (doc 003 examples)."""
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).isoformat()

@@ -9,7 +9,6 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
 
@@ -149,8 +148,6 @@ class Pipeline:
             return Reply(200, self._auth_failure(control, session, support_id))
         company = self.config.company(session.companyid)
         assert company is not None  # sessions are only made for configured companies
-        late_seconds = (self.config.late_commits.draw()
-                        if any(c.name in WRITING_FUNCTIONS for c in request.functions) else 0.0)
         limit = self.config.concurrency_of(company)
         with self.limiter.slot(company.company_id, limit) as in_flight:
             if not in_flight:
@@ -158,6 +155,8 @@ class Pipeline:
                 failure = errors.too_many_operations(self.config.hold_seconds)
                 return Reply(200, control_failure(control, [failure], support_id))
             self.stats.count_in_flight(company.company_id, in_flight)
+            writes = any(c.name in WRITING_FUNCTIONS for c in request.functions)
+            late_seconds = self.config.late_commits.draw() if writes else 0.0
             started = self.config.clock.now()
             if self.config.faults.latency_ms:
                 time.sleep(self.config.faults.latency_ms / 1000.0)
@@ -298,7 +297,7 @@ def _signs_in(company: CompanyConfig, login: SignIn, location: str) -> bool:
             and (not location or location in company.entities))
 
 
-def _split_company(login: Any) -> tuple[str, str]:
+def _split_company(login: SignIn) -> tuple[str, str]:
     """(company, entity) from a login: "company|entity", "console|client|entity" or clientid."""
     parts = [p.strip() for p in login.companyid.split("|")]
     company = parts[0]

@@ -159,10 +159,6 @@ LINE_OBJECTS: dict[str, ObjectDef] = {
     if d.lines is not None
 }
 
-OWNER_OF_LINE: dict[str, str] = {
-    d.lines.object: d.name for d in OBJECTS.values() if d.lines is not None
-}
-
 AUDIT_HISTORY = ObjectDef("AUDITHISTORY", "Audit History", AUDITHISTORY, writable=False)
 
 #: Every object, by name: what lookup, inspect, read and the queries know.
