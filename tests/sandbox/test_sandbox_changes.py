@@ -13,6 +13,7 @@ import pytest
 from sandbox_gw import Client
 
 from connector.intacct.sandbox import SandboxConfig, running_sandbox
+from connector.intacct.sandbox.commits import LateCommits
 
 T0 = datetime(2024, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -204,11 +205,8 @@ def test_late_commits_apply_to_writes_only(client: Client) -> None:
 
 def test_late_commit_rate_is_reproducible_with_its_seed() -> None:
     def draws(seed: int) -> list[float]:
-        config = SandboxConfig()
-        config.late_commits.seconds, config.late_commits.rate = 0.01, 0.5
-        config.late_commits.seed = seed
-        config.late_commits.__post_init__()
-        return [config.late_commits.draw() for _ in range(20)]
+        late = LateCommits(seconds=0.01, rate=0.5, seed=seed)
+        return [late.draw() for _ in range(20)]
 
     assert draws(3) == draws(3)
     assert set(draws(3)) == {0.0, 0.01}
@@ -216,6 +214,6 @@ def test_late_commit_rate_is_reproducible_with_its_seed() -> None:
 
 @pytest.mark.parametrize("seconds", [0.0, -1.0])
 def test_no_delay_means_no_late_commit(seconds: float) -> None:
-    config = SandboxConfig()
-    config.late_commits.next_writes(seconds, 3)
-    assert config.late_commits.draw() == 0.0
+    late = LateCommits()
+    late.next_writes(seconds, 3)
+    assert late.draw() == 0.0
