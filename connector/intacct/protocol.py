@@ -20,6 +20,7 @@ from connector.calls import Call
 from connector.intacct import shaping
 from connector.intacct.client import IntacctClient
 from connector.intacct.errors import DETAIL_SCHEMA, LAYERS
+from connector.intacct.filters import DATE_FORMATS
 from connector.intacct.rawrequest import RawRequest
 from connector.intacct.response import Response, Result
 from connector.protocol import Limits
@@ -37,7 +38,7 @@ class IntacctProtocol:
     limits = Limits(max_page_size=1000, max_batch_size=100, concurrency=2)
     request_format = "XML"
     template_suffix = ".xml.j2"
-    input_date_formats = ("%m/%d/%Y",)  # what Intacct users type, besides ISO 8601
+    input_date_formats = DATE_FORMATS
     default_key_field = "RECORDNO"
     output_modes = shaping.MODES
     error_detail_schema = DETAIL_SCHEMA

@@ -23,7 +23,7 @@ def test_create_several_objects_returns_lowercase_tags_with_ids(client: Client) 
         "<create>"
         "<VENDOR><VENDORID>V-900</VENDORID><NAME>Nine Hundred</NAME>"
         "<DISPLAYCONTACT><PRINTAS>Nine</PRINTAS><MAILADDRESS><COUNTRYCODE>US</COUNTRYCODE>"
-        "</MAILADDRESS></DISPLAYCONTACT><CUSTOM_RATING>5</CUSTOM_RATING></VENDOR>"
+        "</MAILADDRESS></DISPLAYCONTACT><SCORE>5</SCORE></VENDOR>"
         "<CUSTOMER><CUSTOMERID>C-900</CUSTOMERID><NAME>Cust</NAME></CUSTOMER>"
         "</create>"
     )
@@ -37,7 +37,7 @@ def test_create_several_objects_returns_lowercase_tags_with_ids(client: Client) 
     stored = client.sandbox.store.get("VENDOR", data[0].findtext("RECORDNO"))
     assert stored["NAME"] == "Nine Hundred"
     assert stored["DISPLAYCONTACT"] == {"PRINTAS": "Nine", "MAILADDRESS": {"COUNTRYCODE": "US"}}
-    assert stored["CUSTOM_RATING"] == "5"
+    assert stored["SCORE"] == "5"  # a custom field of the sandbox's companies
     assert stored["STATUS"] == "active"
     assert stored["WHENCREATED"] and stored["WHENMODIFIED"]
     assert client.sandbox.store.find("CUSTOMER", CUSTOMERID="C-900")
@@ -339,31 +339,34 @@ def test_read_more_pages_through_2500_records(client: Client) -> None:
     result_id = data.get("resultId")
     assert result_id
     pages = 1
-    while result_id:
+    while data.get("numremaining") != "0":
         more = client.call(f"<readMore><resultId>{result_id}</resultId></readMore>")
         data = more.result().find("data")
         assert more.result().findtext("function") == "readMore"
         seen += [v.findtext("VENDORID") for v in data.findall("vendor")]
-        result_id = data.get("resultId")
         pages += 1
     assert pages == 3
-    assert data.get("numremaining") == "0"
+    assert data.get("resultId") == result_id  # the last page keeps its resultId
     assert seen == [f"BULK-{n:04d}" for n in range(2500)]
-    again = client.call(
-        f"<readMore><resultId>{first.result().find('data').get('resultId')}</resultId></readMore>"
-    )
+    again = client.call(f"<readMore><resultId>{result_id}</resultId></readMore>")
     assert again.result().findtext("status") == "failure"  # used up
+    assert again.result().findtext("errormessage/error/errorno") == "readMore failed"
 
 
 def test_read_more_with_unknown_or_expired_result_id(client: Client) -> None:
     reply = client.call("<readMore><resultId>nope</resultId></readMore>")
     assert reply.result().findtext("status") == "failure"
-    assert reply.result().findtext("errormessage/error/errorno") == "DL02000001"
+    error = reply.result().find("errormessage/error")
+    assert error.findtext("errorno") == "readMore failed"
+    assert error.findtext("description2") == (
+        "Attempt to readMore with an invalid or expired resultId: nope"
+    )
+    assert (error.findtext("description"), error.findtext("correction")) == ("", "")
     first = client.call("<readByQuery><object>VENDOR</object><pagesize>2</pagesize></readByQuery>")
     result_id = first.result().find("data").get("resultId")
     client.sandbox._server.pipeline.results.expire_all()
     expired = client.call(f"<readMore><resultId>{result_id}</resultId></readMore>")
-    assert expired.result().findtext("errormessage/error/errorno") == "DL02000001"
+    assert expired.result().findtext("errormessage/error/errorno") == "readMore failed"
 
 
 # -- query --------------------------------------------------------------------------------------
@@ -475,8 +478,8 @@ def test_create_and_update_invoice(client: Client) -> None:
         "<create_invoice><customerid>C-00201</customerid>"
         f"<datecreated>{_DATE}</datecreated><dateposted>{_DATE}</dateposted>"
         f"<datedue>{_DATE}</datedue><termname>Net 30</termname><invoiceno>INV-77</invoiceno>"
-        "<ponumber>PO-1</ponumber><description>Legacy</description><currency>USD</currency>"
-        "<basecurr>USD</basecurr><exchratetype>Intacct Daily Rate</exchratetype>"
+        "<ponumber>PO-1</ponumber><description>Legacy</description><basecurr>USD</basecurr>"
+        "<currency>USD</currency><exchratetype>Intacct Daily Rate</exchratetype>"
         "<customfields><customfield><customfieldname>region</customfieldname>"
         "<customfieldvalue>West</customfieldvalue></customfield></customfields>"
         "<invoiceitems><lineitem><glaccountno>4000</glaccountno><amount>100</amount>"
@@ -525,7 +528,7 @@ def test_create_and_update_aradjustment(client: Client) -> None:
     reply = client.call(
         "<create_aradjustment><customerid>C-00203</customerid>"
         f"<datecreated>{_DATE}</datecreated><adjustmentno>ADJ-9</adjustmentno>"
-        "<invoiceno>INV-0003</invoiceno><action>Submit</action><description>Credit</description>"
+        "<action>Submit</action><invoiceno>INV-0003</invoiceno><description>Credit</description>"
         "<aradjustmentitems><lineitem><glaccountno>4000</glaccountno><amount>-20</amount>"
         "<memo>Goodwill</memo></lineitem></aradjustmentitems></create_aradjustment>"
     )
@@ -549,17 +552,31 @@ def test_create_and_update_aradjustment(client: Client) -> None:
 
 
 def test_legacy_create_requires_fields_and_lines(client: Client) -> None:
+    before = client.sandbox.store.count("ARINVOICE")
     no_customer = client.call(
         f"<create_invoice><datecreated>{_DATE}</datecreated><invoiceitems><lineitem>"
         "<glaccountno>4000</glaccountno><amount>1</amount></lineitem></invoiceitems>"
         "</create_invoice>"
     )
-    assert "customerid" in no_customer.result().findtext("errormessage/error/description2")
+    assert no_customer.control_status == "failure"  # the schema check comes first
+    assert no_customer.root.findtext("errormessage/error/description2") == (
+        "XML Parse schema error: Error 1871: Element 'datecreated': This element is not "
+        "expected. Expected is ( customerid ). Line: 1, column: 0."
+    )
     no_lines = client.call(
         f"<create_invoice><customerid>C-00201</customerid><datecreated>{_DATE}</datecreated>"
         "</create_invoice>"
     )
-    assert no_lines.result().findtext("status") == "failure"
+    assert no_lines.errorno() == "XL03000003"
+    assert "Missing child element(s). Expected is" in no_lines.root.findtext(
+        "errormessage/error/description2")
+    empty_customer = client.call(
+        f"<create_invoice><customerid/><datecreated>{_DATE}</datecreated><invoiceitems>"
+        "<lineitem><glaccountno>4000</glaccountno><amount>1</amount></lineitem>"
+        "</invoiceitems></create_invoice>"
+    )
+    assert empty_customer.result().findtext("errormessage/error/errorno") == "BL03000018"
+    assert client.sandbox.store.count("ARINVOICE") == before
 
 
 # -- robustness ---------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import requests
+from lxml import etree
 from sandbox_gw import Client, login_xml, request_xml
 
 from connector.intacct.sandbox import SandboxConfig, running_sandbox
@@ -25,11 +27,19 @@ def test_response_headers_declaration_and_control_echo(client: Client) -> None:
     assert control.findtext("dtdversion") == "3.0"
 
 
+def gateway_error(content: bytes) -> tuple[list[str], list[str], str]:
+    """(tags under control, tags of the error, errorno) of a front-door refusal."""
+    root = etree.fromstring(content)
+    error = root.find("errormessage/error")
+    return [c.tag for c in root.find("control")], [c.tag for c in error], error.findtext("errorno")
+
+
 def test_get_is_refused_with_405(client: Client) -> None:
     resp = requests.get(client.sandbox.url, timeout=5)
     assert resp.status_code == 405
     assert resp.headers["Allow"] == "POST"
-    assert b"XL03000003" in resp.content
+    assert gateway_error(resp.content) == (["status"], ["errorno", "description"], "GW-0011")
+    assert b"Invalid Request [Request ID: " in resp.content
 
 
 def test_get_api_session_shape_and_authentication_block(client: Client) -> None:
@@ -71,6 +81,28 @@ def test_malformed_xml_is_a_control_failure(client: Client) -> None:
     assert reply.errorno() == "XL03000003"
 
 
+def test_malformed_xml_reports_the_parser_errors_and_echoes_what_it_can(client: Client) -> None:
+    body = request_xml(["<getAPISession/>"], controlid="ctl-broken").replace(
+        b"</control>", b"</control>\n<bogus></wrong>"
+    )
+    reply = client.post(body)
+    control = reply.root.find("control")
+    assert [(c.tag, c.text) for c in control] == [
+        ("status", "failure"),
+        ("senderid", "sandbox_sender"),
+        ("controlid", "ctl-broken"),
+        ("uniqueid", "false"),
+        ("dtdversion", "3.0"),
+    ]
+    error = reply.root.find("errormessage/error")
+    assert error.findtext("description2") == (
+        "XML Parse schema error: Fatal Error 76: Opening and ending tag mismatch: bogus line 2 "
+        "and wrong. Line: 2, column: 16."
+    )
+    assert (error.findtext("description"), error.findtext("correction")) == ("", "")
+    assert client.sandbox.stats.functions == {}
+
+
 def test_doctype_is_rejected_without_expanding_entities(client: Client) -> None:
     body = (
         b'<?xml version="1.0"?><!DOCTYPE request [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -102,7 +134,8 @@ def test_oversized_request_is_refused(config, sandbox) -> None:
     sandbox.config.max_request_bytes = 200
     resp = requests.post(sandbox.url, data=request_xml(["<getAPISession/>"]) + b" " * 300)
     assert resp.status_code == 413
-    assert b"XL03000003" in resp.content
+    assert gateway_error(resp.content) == (["status"], ["errorno", "description"], "GW-0011")
+    assert sandbox.stats.functions == {}
 
 
 def test_unknown_sender_and_wrong_sender_password(client: Client) -> None:
@@ -116,10 +149,22 @@ def test_unknown_sender_and_wrong_sender_password(client: Client) -> None:
 
 def test_sender_not_authorized_for_company_matches_faq(client: Client) -> None:
     reply = client.call(
-        "<getAPISession/>", sender="other_sender", sender_password="other-sender-pass"
+        "<create><VENDOR><NAME>Never</NAME></VENDOR></create>",
+        sender="other_sender",
+        sender_password="other-sender-pass",
     )
-    error = reply.root.find("errormessage/error")
-    assert reply.control_status == "failure"
+    # The authentication layer refuses it: control success, the errors inside operation.
+    assert reply.control_status == "success"
+    auth = reply.root.find("operation/authentication")
+    assert [(c.tag, c.text) for c in auth] == [
+        ("status", "failure"),
+        ("userid", "sandbox_user"),
+        ("companyid", "SANDBOX"),
+    ]
+    assert reply.root.find("errormessage") is None
+    assert reply.results == []
+    error = reply.root.find("operation/errormessage/error")
+    assert error.findtext("errorno") == "XL03000006"
     assert error.findtext("description") == "Invalid Web Services Authorization"
     assert error.findtext("description2") == (
         "The sender ID 'other_sender' is not authorized to make Web Services requests to "
@@ -127,6 +172,23 @@ def test_sender_not_authorized_for_company_matches_faq(client: Client) -> None:
     )
     assert error.findtext("correction") == (
         "Contact the company administrator to grant Web Services authorization to this sender ID."
+    )
+    assert client.sandbox.stats.functions == {}
+    assert client.sandbox.store.find("VENDOR", NAME="Never") == []
+
+
+def test_session_of_a_sender_not_authorized_is_refused_too(client: Client) -> None:
+    sid = client.session()
+    reply = client.call(
+        "<getAPISession/>",
+        auth=f"<sessionid>{sid}</sessionid>",
+        sender="other_sender",
+        sender_password="other-sender-pass",
+    )
+    assert reply.auth_status == "failure"
+    assert reply.root.findtext("operation/authentication/companyid") == "SANDBOX"
+    assert reply.root.findtext("operation/errormessage/error/description") == (
+        "Invalid Web Services Authorization"
     )
 
 
@@ -234,3 +296,22 @@ def test_connection_dict_carries_the_configured_credentials() -> None:
         )
         assert reply.auth_status == "success"
         client.close()
+
+
+def test_our_client_takes_its_authentication_failure_path(sandbox) -> None:
+    from connector.core import load_connector
+    from connector.errors import AuthenticationError
+
+    connector = load_connector()
+    connection = {**sandbox.connection, "senderId": "other_sender",
+                  "senderPassword": "other-sender-pass"}
+    try:
+        with pytest.raises(AuthenticationError) as caught:
+            connector.invoke("getVendor", {"recordNo": "1"}, connection)
+    finally:
+        connector.close()
+    assert caught.value.errors[0].errorno == "XL03000006"
+    assert caught.value.errors[0].description == "Invalid Web Services Authorization"
+    stats = sandbox.stats.snapshot()
+    assert stats["requests"] == 1  # the sign-in, refused once: not retried, no function ran
+    assert stats["functions"] == {}

@@ -175,7 +175,9 @@ def test_524_after_commit_loses_the_response_but_keeps_the_work(client: Client) 
     client.sandbox.faults.sequence = [524]
     reply = client.post(request_xml([NEW_VENDOR.format(vid="LOST-1")]))
     assert reply.http.status_code == 524
-    assert b"A timeout occurred" in reply.http.content
+    assert reply.http.headers["Content-Type"] == "text/html"
+    assert b"<title>api.intacct.com | 524: A timeout occurred</title>" in reply.http.content
+    assert b"Error code 524" in reply.http.content
     assert len(client.sandbox.store.find("VENDOR", VENDORID="LOST-1")) == 1
 
 

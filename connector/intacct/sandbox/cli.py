@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import click
 
-from .config import DEFAULT_CONNECTION, SandboxConfig
+from .clock import Clock
+from .commits import LateCommits
+from .config import DEFAULT_CONNECTION, CompanyConfig, SandboxConfig
 from .faults import Faults
 from .server import running_sandbox
 
@@ -48,6 +51,18 @@ def sandbox() -> None:
 @click.option("--latency-ms", default=0.0, show_default=True, help="Added per request.")
 @click.option("--expire-sessions-after", default=None, type=int, help="Every N requests.")
 @click.option("--fault-seed", default=0, show_default=True, help="Random seed for the rates.")
+@click.option("--company", "companies", multiple=True, metavar="ID",
+              help="Serve another company (repeatable); same user and password.")
+@click.option("--timezone", default="UTC", show_default=True,
+              help="Companies' time zone (IANA name) for WHENCREATED/WHENMODIFIED.")
+@click.option("--clock", "clock_start", default=None, type=click.DateTime(
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]),
+              help="Start the sandbox's clock at this UTC time.")
+@click.option("--clock-skew", default=0.0, show_default=True, help="Seconds to move the clock.")
+@click.option("--late-commit-seconds", default=0.0, show_default=True,
+              help="How late a late write commits after its stamp.")
+@click.option("--late-commit-rate", default=0.0, show_default=True,
+              help="Share of writing requests that commit late.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 def serve(
     host: str,
@@ -72,37 +87,58 @@ def serve(
     latency_ms: float,
     expire_sessions_after: int | None,
     fault_seed: int,
+    companies: tuple[str, ...],
+    timezone: str,
+    clock_start: datetime | None,
+    clock_skew: float,
+    late_commit_seconds: float,
+    late_commit_rate: float,
     verbose: bool,
 ) -> None:
     """Serve the gateway at /ia/xml/xmlgw.phtml until Ctrl-C."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO)
-    config = SandboxConfig(
-        session_timeout_seconds=session_timeout,
-        max_concurrent=max_concurrent,
-        hold_seconds=hold_seconds,
-        rate_limit_per_second=rate_limit,
-        public_url=public_url,
-        max_request_bytes=max_request_bytes,
-        certfile=certfile,
-        keyfile=keyfile or certfile,
-        faults=Faults(
-            fail_rate=fail_rate,
-            fail_status=fail_status,
-            sequence=_sequence(fail_sequence),
-            lost_response_rate=lost_response_rate,
-            html_error_rate=html_error_rate,
-            html_error_status=html_error_status,
-            drop_rate=drop_rate,
-            latency_ms=latency_ms,
-            expire_sessions_after=expire_sessions_after,
-            seed=fault_seed,
-        ),
-    )
+    clock = Clock()
+    if clock_start is not None:
+        clock.set(clock_start)
+    clock.skew(clock_skew)
+    try:
+        extra = tuple(CompanyConfig(company_id, timezone=timezone) for company_id in companies)
+        config = SandboxConfig(
+            session_timeout_seconds=session_timeout,
+            max_concurrent=max_concurrent,
+            hold_seconds=hold_seconds,
+            rate_limit_per_second=rate_limit,
+            public_url=public_url,
+            max_request_bytes=max_request_bytes,
+            certfile=certfile,
+            keyfile=keyfile or certfile,
+            faults=Faults(
+                fail_rate=fail_rate,
+                fail_status=fail_status,
+                sequence=_sequence(fail_sequence),
+                lost_response_rate=lost_response_rate,
+                html_error_rate=html_error_rate,
+                html_error_status=html_error_status,
+                drop_rate=drop_rate,
+                latency_ms=latency_ms,
+                expire_sessions_after=expire_sessions_after,
+                seed=fault_seed,
+            ),
+            timezone=timezone,
+            companies=extra,
+            clock=clock,
+            late_commits=LateCommits(seconds=late_commit_seconds, rate=late_commit_rate,
+                                     seed=fault_seed),
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
     with running_sandbox(db=db, seed=seed or None, config=config, host=host, port=port) as sb:
         click.echo(f"Sandbox gateway listening on {sb.url}")
+        names = ", ".join(c.company_id for c in config.all_companies)
         click.echo(
-            f"sender {config.sender_id} / {config.sender_password}, company "
-            f"{config.company_id}, user {config.user_id} / {config.user_password}"
+            f"sender {config.sender_id} / {config.sender_password}, "
+            f"compan{'ies' if extra else 'y'} {names}, user {config.user_id} / "
+            f"{config.user_password}"
         )
         try:
             while True:

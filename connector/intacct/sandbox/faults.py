@@ -110,25 +110,28 @@ def _from_entry(entry: int | str) -> FaultAction:
     return FaultAction(STATUS_BEFORE, status)
 
 
-_CF_TITLES = {
-    502: "Bad gateway",
-    503: "Service unavailable",
-    520: "Web server is returning an unknown error",
-    521: "Web server is down",
-    522: "Connection timed out",
-    524: "A timeout occurred",
+_CF_PAGES = {
+    502: ("Bad gateway", "The web server reported a bad gateway error."),
+    503: ("Service unavailable", "The web server is not available right now."),
+    520: ("Web server is returning an unknown error",
+          "There is an unknown connection issue between Cloudflare and the origin web server."),
+    521: ("Web server is down", "The web server is not returning a connection."),
+    522: ("Connection timed out", "The initial connection between Cloudflare's network and "
+          "the origin web server timed out."),
+    524: ("A timeout occurred", "The origin web server timed out responding to this request."),
 }
 
 
 def cloudflare_page(status: int, host: str = "api.intacct.com") -> bytes:
-    """An HTML error page shaped like Cloudflare's, which fronts the real gateway."""
-    title = _CF_TITLES.get(status, "Error")
+    """An HTML error page shaped like Cloudflare's, which fronts the real gateway: the title
+    "<host> | <status>: <what>" and the "Error code <status>" label."""
+    title, detail = _CF_PAGES.get(status, ("Error", "The request could not be completed."))
     return (
         '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="UTF-8" />\n'
         f"<title>{host} | {status}: {title}</title>\n</head>\n<body>\n"
         '<div id="cf-wrapper"><div id="cf-error-details" class="cf-error-details-wrapper">'
-        f'<h1><span class="cf-error-type">Error</span> <span class="cf-error-code">{status}'
-        f'</span></h1><h2 class="cf-subheadline">{title}</h2>'
+        f'<h1><span class="inline-block">{title}</span> <span class="code-label">Error code '
+        f"{status}</span></h1><p>{detail}</p>"
         "<p>Cloudflare Ray ID: <strong>sandbox</strong> &bull; Performance &amp; security by "
         "Cloudflare</p></div></div>\n</body>\n</html>\n"
     ).encode()

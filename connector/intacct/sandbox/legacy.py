@@ -2,8 +2,9 @@
 update_aradjustment) into records of the generic objects ARINVOICE and ARADJUSTMENT.
 
 Legacy requests use lowercase element names, dates as ``<year><month><day>`` and line items as
-``<lineitem>`` (new) or ``<updatelineitem line_num="n">`` (change line n). Fields without an
-explicit mapping are stored under their uppercased name, so nothing sent is lost.
+``<lineitem>`` (new) or ``<updatelineitem line_num="n">`` (change line n). Calls reach here
+after the schema check (legacyschema), so every element is one the DTD allows; elements without
+an explicit mapping are stored under their uppercased name, which the object's fields define.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ _HEADER_COMMON = {
     "exchrate": ("EXCHANGE_RATE",),
     "nogl": ("NOGL",),
     "supdocid": ("SUPDOCID",),
+    "taxsolutionid": ("TAXSOLUTIONID",),
+    # The bill-to contact is <billto> on create and <payto> on update (DTD 3.0); both set it.
+    "billto": ("BILLTOPAYTOCONTACTNAME",),
+    "payto": ("BILLTOPAYTOCONTACTNAME",),
+    "shipto": ("SHIPTORETURNTOCONTACTNAME",),
+    "returnto": ("SHIPTORETURNTOCONTACTNAME",),
 }
 
 _LINE_COMMON = {
@@ -44,8 +51,9 @@ _LINE_COMMON = {
     "accountlabel": ("ACCOUNTLABEL",),
     "offsetglaccountno": ("OFFSETGLACCOUNTNO",),
     "amount": ("TRX_AMOUNT", "AMOUNT"),
-    "locationid": ("LOCATIONID",),
-    "departmentid": ("DEPARTMENTID",),
+    "allocationid": ("ALLOCATION",),
+    "key": ("LINEKEY",),
+    "defrevaccount": ("DEFERREDREVACCTNO",),
 }
 
 
@@ -57,22 +65,15 @@ class LegacySpec:
     items_wrappers: tuple[str, ...]  # wrappers holding lines, create and update forms
     line_wrapper: str  # generic wrapper of the object: ARINVOICEITEMS
     line_item: str  # generic item tag: ARINVOICEITEM
-    required: tuple[str, ...]
 
 
 INVOICE = LegacySpec(
     object="ARINVOICE",
-    header={
-        **_HEADER_COMMON,
-        "invoiceno": ("RECORDID",),
-        "billto": ("BILLTOPAYTOCONTACTNAME",),
-        "shipto": ("SHIPTORETURNTOCONTACTNAME",),
-    },
+    header={**_HEADER_COMMON, "invoiceno": ("RECORDID",)},
     line={**_LINE_COMMON, "memo": ("ENTRYDESCRIPTION",)},
     items_wrappers=("invoiceitems", "updateinvoiceitems"),
     line_wrapper="ARINVOICEITEMS",
     line_item="ARINVOICEITEM",
-    required=("customerid", "datecreated"),
 )
 
 ADJUSTMENT = LegacySpec(
@@ -86,7 +87,6 @@ ADJUSTMENT = LegacySpec(
     items_wrappers=("aradjustmentitems", "updatearadjustmentitems"),
     line_wrapper="ARADJUSTMENTITEMS",
     line_item="ARADJUSTMENTITEM",
-    required=("customerid", "datecreated"),
 )
 
 
@@ -97,12 +97,23 @@ def _label(spec: LegacySpec) -> str:
 def _value(el: etree._Element) -> Any:
     """Legacy dates (<year><month><day>) become MM/DD/YYYY; contact blocks their name."""
     year, month, day = (el.findtext(t) for t in ("year", "month", "day"))
-    if year and month and day:
-        return f"{int(month):02d}/{int(day):02d}/{int(year):04d}"
+    if year is not None and month is not None and day is not None:
+        return _date(year, month, day)
     contact = el.findtext("contactname")
+    if contact is None:
+        contact = el.findtext("contact/contactname")
     if contact is not None:
         return contact
     return element_value(el)
+
+
+def _date(year: str, month: str, day: str) -> str:
+    """MM/DD/YYYY from the parts, as sent when they are not numbers (the field check refuses
+    them then, naming the value)."""
+    parts = [p.strip() for p in (month, day, year)]
+    if all(p.isdigit() for p in parts):
+        return f"{int(parts[0]):02d}/{int(parts[1]):02d}/{int(parts[2]):04d}"
+    return "/".join(parts)
 
 
 def _custom_fields(el: etree._Element) -> Record:
@@ -130,45 +141,27 @@ def _map(
     return out
 
 
-def _line(spec: LegacySpec, el: etree._Element, number: int) -> Record:
-    line = _map(el, spec.line)
-    if not (line.get("ACCOUNTNO") or line.get("ACCOUNTLABEL")) or not line.get("TRX_AMOUNT"):
-        raise Refused(
-            errors.required_field(f"{spec.line_item} (line {number})", "glaccountno and amount"),
-            errors.could_not("create", _label(spec)),
-        )
-    return line
-
-
 def _header(spec: LegacySpec, body: etree._Element) -> Record:
     return _map(body, spec.header, skip=spec.items_wrappers)
 
 
+def _wrapper(spec: LegacySpec, body: etree._Element) -> etree._Element | None:
+    return next((body.find(w) for w in spec.items_wrappers if body.find(w) is not None), None)
+
+
 def to_record(spec: LegacySpec, body: etree._Element) -> Record:
     """A generic record (with its lines wrapper) from a legacy create call."""
-    for tag in spec.required:
-        el = body.find(tag)
-        if el is None or not "".join(el.itertext()).strip():
-            raise Refused(
-                errors.required_field(spec.object, tag), errors.could_not("create", _label(spec))
-            )
     record = _header(spec, body)
-    wrapper = next((body.find(w) for w in spec.items_wrappers if body.find(w) is not None), None)
+    wrapper = _wrapper(spec, body)
     items = wrapper.findall("lineitem") if wrapper is not None else []
-    if not items:
-        raise Refused(
-            errors.required_field(spec.object, f"{spec.items_wrappers[0]}/lineitem"),
-            errors.could_not("create", _label(spec)),
-        )
-    lines = [_line(spec, item, n) for n, item in enumerate(items, start=1)]
-    record[spec.line_wrapper] = {spec.line_item: lines}
+    record[spec.line_wrapper] = {spec.line_item: [_map(item, spec.line) for item in items]}
     return record
 
 
 def to_update(spec: LegacySpec, body: etree._Element, current: list[Record]) -> Record:
     """Changed header fields, plus the full new line list when line changes were sent."""
     record = _header(spec, body)
-    wrapper = next((body.find(w) for w in spec.items_wrappers if body.find(w) is not None), None)
+    wrapper = _wrapper(spec, body)
     if wrapper is None:
         return record
     keep = ("RECORDKEY", "ARADJUSTMENTKEY", "LINE_NO", "RECORDNO", "WHENCREATED", "WHENMODIFIED")
@@ -183,6 +176,6 @@ def to_update(spec: LegacySpec, body: etree._Element, current: list[Record]) -> 
                 )
             lines[int(num) - 1].update(_map(item, spec.line))
         elif item.tag == "lineitem":
-            lines.append(_line(spec, item, len(lines) + 1))
+            lines.append(_map(item, spec.line))
     record[spec.line_wrapper] = {spec.line_item: lines}
     return record

@@ -12,33 +12,34 @@ from contextlib import contextmanager
 
 
 class ConcurrencyLimiter:
-    """At most ``max_concurrent`` requests in flight per company; the next waits up to
+    """At most a company's limit of requests in flight at once; the next waits up to
     ``hold_seconds`` for a slot, as the real gateway holds a third request for 30 seconds."""
 
-    def __init__(self, max_concurrent: int, hold_seconds: float) -> None:
-        self.max_concurrent = max_concurrent
+    def __init__(self, hold_seconds: float) -> None:
         self.hold_seconds = hold_seconds
         self._cond = threading.Condition()
         self._in_flight: dict[str, int] = defaultdict(int)
 
     @contextmanager
-    def slot(self, company: str) -> Iterator[bool]:
-        """Yield True holding a slot, or False when the hold expired without one."""
+    def slot(self, company: str, limit: int) -> Iterator[int]:
+        """Yield how many of the company's requests are in flight with this one, or 0 when
+        the hold expired without a slot."""
         key = company.upper()
         deadline = time.monotonic() + self.hold_seconds
         with self._cond:
-            while self._in_flight[key] >= self.max_concurrent:
+            while self._in_flight[key] >= limit:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
-            acquired = self._in_flight[key] < self.max_concurrent
-            if acquired:
+            in_flight = 0
+            if self._in_flight[key] < limit:
                 self._in_flight[key] += 1
+                in_flight = self._in_flight[key]
         try:
-            yield acquired
+            yield in_flight
         finally:
-            if acquired:
+            if in_flight:
                 with self._cond:
                     self._in_flight[key] -= 1
                     self._cond.notify_all()

@@ -1,35 +1,43 @@
-"""The gateway pipeline for one POST: faults, rate limit, control, authentication, the
-company's concurrency slot, then the functions (independently or as one transaction)."""
+"""The gateway pipeline for one POST: faults, rate limit, control (XML, sender, the legacy
+functions' schema), authentication (sign-in or session, and the sender's authorization for the
+company), the company's concurrency slot, then the functions (independently or as one
+transaction), committed at once or late."""
 
 from __future__ import annotations
 
 import logging
-import threading
+import secrets
 import time
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
 
 from . import errors, faults
-from .config import SandboxConfig
+from .config import CompanyConfig, SandboxConfig
+from .context import Context
 from .errors import ErrorEntry, Refused
-from .functions import FUNCTIONS, WRITE_LIST_FUNCTIONS, Context, ResultSets
+from .functions import FUNCTIONS, WRITE_LIST_FUNCTIONS, WRITING_FUNCTIONS
+from .legacyschema import violations
 from .limits import ConcurrencyLimiter, RateLimiter
+from .resultsets import ResultSets
 from .sessions import Session, Sessions
+from .stats import Stats
 from .store import Store
 from .wire import (
     Control,
     FunctionCall,
     Request,
+    SignIn,
+    check_control,
     control_block,
     control_failure,
     error_block,
+    gateway_failure,
     new_response,
-    parse_control,
     parse_operation,
     parse_xml,
+    read_control,
+    salvage_control,
     serialize,
     sub,
 )
@@ -37,43 +45,6 @@ from .wire import (
 log = logging.getLogger(__name__)
 
 XML_TYPE = "text/xml; charset=UTF-8"
-
-
-class Stats:
-    """Thread-safe counters for test assertions and the benchmark."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        with self._lock:
-            self.requests = 0
-            self.http_status: Counter[int] = Counter()
-            self.functions: Counter[str] = Counter()
-            self.sessions_created = 0
-
-    def count_request(self, status: int) -> None:
-        with self._lock:
-            self.requests += 1
-            self.http_status[status] += 1
-
-    def count_function(self, name: str) -> None:
-        with self._lock:
-            self.functions[name] += 1
-
-    def count_session(self) -> None:
-        with self._lock:
-            self.sessions_created += 1
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "requests": self.requests,
-                "http_status": dict(self.http_status),
-                "functions": dict(self.functions),
-                "sessions_created": self.sessions_created,
-            }
 
 
 @dataclass
@@ -97,6 +68,20 @@ class _Rollback(Exception):
     """Unwinds an operation-level transaction after a function failed."""
 
 
+@dataclass
+class _AuthFailure:
+    """Who the authentication block names, and why it failed."""
+
+    userid: str
+    companyid: str
+    error: ErrorEntry
+
+
+def request_id() -> str:
+    """A support id for a response, as the real gateway puts in requestinfo and GW errors."""
+    return secrets.token_urlsafe(18)
+
+
 class Pipeline:
     """One POST through the layers; the state it shares across requests."""
 
@@ -104,8 +89,8 @@ class Pipeline:
         self.config = config
         self.store = store
         self.stats = stats
-        self.sessions = Sessions(store, config.session_timeout_seconds)
-        self.limiter = ConcurrencyLimiter(config.max_concurrent, config.hold_seconds)
+        self.sessions = Sessions(store, config.session_timeout_seconds, config.clock.now)
+        self.limiter = ConcurrencyLimiter(config.hold_seconds)
         self.rate = RateLimiter(config.rate_limit_per_second)
         self.results = ResultSets(config.result_ttl_seconds)
         self.public_url = ""
@@ -126,11 +111,9 @@ class Pipeline:
             self.expire_sessions()
         retry_after = self.rate.check()
         if retry_after is not None:
-            assert self.config.rate_limit_per_second is not None
-            body_xml = control_failure(
-                Control(), [errors.rate_limited(self.config.rate_limit_per_second)]
-            )
-            return Reply(429, body_xml, headers={"Retry-After": str(retry_after)})
+            refusal = errors.rate_limited(request_id())
+            return Reply(refusal.status, gateway_failure(refusal),
+                         headers={"Retry-After": str(retry_after)})
         reply = self.process(body)
         if fault.kind == faults.LOST_AFTER:
             return Reply(524, faults.cloudflare_page(524), "text/html")
@@ -146,88 +129,105 @@ class Pipeline:
 
     def process(self, body: bytes) -> Reply:
         control = Control()
+        support_id = request_id()
         try:
-            root = parse_xml(body)
-            control = parse_control(root)
+            try:
+                root = parse_xml(body)
+            except Refused:
+                control = salvage_control(body)
+                raise
+            control = read_control(root)
+            check_control(root, control)
             if self.config.sender_password_for(control.senderid) != control.password:
                 raise Refused(errors.bad_sender())
             request = Request(control)
             parse_operation(root, request)
-            company = self._company_of(request)
-            if company is not None and not self.config.sender_authorized(control.senderid, company):
-                raise Refused(errors.sender_not_authorized(control.senderid, company))
+            schema_errors = [e for call in request.functions for e in violations(call.body)]
+            if schema_errors:
+                raise Refused(*schema_errors)
         except Refused as exc:
-            return Reply(200, control_failure(control, exc.errors, control.includewhitespace))
+            return Reply(200, control_failure(control, exc.errors, support_id))
         session = self._authenticate(request)
-        if isinstance(session, bytes):
-            return Reply(200, session)
-        with self.limiter.slot(session.companyid) as acquired:
-            if not acquired:
+        if isinstance(session, _AuthFailure):
+            return Reply(200, self._auth_failure(control, session, support_id))
+        company = self.config.company(session.companyid)
+        assert company is not None  # sessions are only made for configured companies
+        limit = self.config.concurrency_of(company)
+        with self.limiter.slot(company.company_id, limit) as in_flight:
+            if not in_flight:
+                self.stats.count_refusal(company.company_id)
                 failure = errors.too_many_operations(self.config.hold_seconds)
-                return Reply(200, control_failure(control, [failure], control.includewhitespace))
+                return Reply(200, control_failure(control, [failure], support_id))
+            self.stats.count_in_flight(company.company_id, in_flight)
+            writes = any(c.name in WRITING_FUNCTIONS for c in request.functions)
+            late_seconds = self.config.late_commits.draw() if writes else 0.0
+            started = self.config.clock.now()
             if self.config.faults.latency_ms:
                 time.sleep(self.config.faults.latency_ms / 1000.0)
-            outcomes = self._execute(request, session)
-        return Reply(200, self._response(request, session, outcomes))
+            if late_seconds:
+                # Stamped now, visible only once it commits: nothing is written before then.
+                time.sleep(late_seconds)
+            outcomes = self._execute(request, session, company, started)
+        return Reply(200, self._response(request, session, outcomes, support_id))
 
-    def _company_of(self, request: Request) -> str | None:
-        if request.login is not None:
-            return _split_company(request.login)[0]
-        row = self.store.load_session(request.sessionid or "")
-        return row["companyid"] if row else None
-
-    def _authenticate(self, request: Request) -> Session | bytes:
-        """The request's session, or the bytes of an authentication-failure response."""
+    def _authenticate(self, request: Request) -> Session | _AuthFailure:
+        """The request's session, or why authentication failed."""
+        senderid = request.control.senderid
         login = request.login
-        if login is not None:
-            company, location = _split_company(login)
-            ok = (
-                login.userid == self.config.user_id
-                and login.password == self.config.user_password
-                and company.upper() == self.config.company_id.upper()
-                and (not location or location in self.config.entities)
-            )
-            if ok:
-                self.stats.count_session()
-                return self.sessions.create(login.userid, self.config.company_id, location)
-            who = (login.userid, company, location)
-            detail = errors.sign_in_incorrect()
-        else:
+        if login is None:
             session = self.sessions.touch(request.sessionid or "")
-            if session is not None:
-                return session
-            who = ("", "", "")
-            detail = errors.invalid_session()
+            if session is None:
+                return _AuthFailure("", "", errors.invalid_session())
+            if not self.config.sender_authorized(senderid):
+                return _AuthFailure(session.userid, session.companyid,
+                                    errors.sender_not_authorized(senderid, session.companyid))
+            return session
+        company_id, location = _split_company(login)
+        company = self.config.company(company_id)
+        if company is not None and not self.config.sender_authorized(senderid):
+            return _AuthFailure(login.userid, company_id,
+                                errors.sender_not_authorized(senderid, company_id))
+        if company is None or not _signs_in(company, login, location):
+            return _AuthFailure(login.userid, company_id, errors.sign_in_incorrect())
+        self.stats.count_session()
+        return self.sessions.create(login.userid, company.company_id, location)
+
+    def _auth_failure(self, control: Control, failure: _AuthFailure, support_id: str) -> bytes:
+        """Control success, then an authentication block with status, userid and companyid (no
+        locationid) and the errors inside operation, as the real gateway answers."""
         root = new_response()
-        control_block(root, request.control, "success")
+        control_block(root, control, "success")
         op = sub(root, "operation")
         auth = sub(op, "authentication")
         sub(auth, "status", "failure")
-        sub(auth, "userid", who[0])
-        sub(auth, "companyid", who[1])
-        sub(auth, "locationid", who[2])
-        error_block(op, [detail])
-        return serialize(root, request.control.includewhitespace)
+        sub(auth, "userid", failure.userid)
+        sub(auth, "companyid", failure.companyid)
+        error_block(op, [failure.error], support_id, control.showadditionalerrorinfo)
+        return serialize(root, control.includewhitespace)
 
     # -- functions ---------------------------------------------------------------------------------
 
-    def _execute(self, request: Request, session: Session) -> list[_Outcome]:
+    def _execute(self, request: Request, session: Session, company: CompanyConfig,
+                 now: float) -> list[_Outcome]:
+        store = self.store.for_company(company.company_id)
         ctx = Context(
-            store=self.store,
+            store=store,
             sessions=self.sessions,
             session=session,
+            company=company,
             config=self.config,
             public_url=self.public_url,
             results=self.results,
+            now=now,
         )
         if not request.transaction:
             # One commit per request; each function keeps its own savepoint inside it, so a
             # failure still undoes only its own work.
-            with self.store.transaction():
+            with store.transaction():
                 return [self._run(ctx, call, request.control.unique) for call in request.functions]
         outcomes: list[_Outcome] = []
         try:
-            with self.store.transaction():
+            with store.transaction():
                 for call in request.functions:
                     outcome = self._run(ctx, call, request.control.unique)
                     outcomes.append(outcome)
@@ -249,14 +249,14 @@ class Pipeline:
         """One function in its own savepoint: its failure undoes only its own work."""
         self.stats.count_function(call.name)
         try:
-            with self.store.transaction():
-                if unique and self.store.was_executed(ctx.session.companyid, call.controlid):
+            with ctx.store.transaction():
+                if unique and ctx.store.was_executed(ctx.session.companyid, call.controlid):
                     raise Refused(errors.already_executed(call.controlid))
                 handler = FUNCTIONS.get(call.name)
                 if handler is None:
                     raise Refused(errors.unknown_function(call.name))
                 elements = handler(ctx, call.body)
-                self.store.mark_executed(
+                ctx.store.mark_executed(
                     ctx.session.companyid, call.controlid, call.name, time.time()
                 )
         except Refused as exc:
@@ -266,9 +266,11 @@ class Pipeline:
             return _Outcome(call, "failure", errors=[errors.internal_error(type(exc).__name__)])
         return _Outcome(call, "success", elements)
 
-    def _response(self, request: Request, session: Session, outcomes: list[_Outcome]) -> bytes:
+    def _response(self, request: Request, session: Session, outcomes: list[_Outcome],
+                  support_id: str) -> bytes:
+        control = request.control
         root = new_response()
-        control_block(root, request.control, "success")
+        control_block(root, control, "success")
         op = sub(root, "operation")
         auth = sub(op, "authentication")
         sub(auth, "status", "success")
@@ -289,11 +291,17 @@ class Pipeline:
                     data = sub(result, "data")
                     data.set("listtype", "objects")
                     data.set("count", "0")
-                error_block(result, outcome.errors)
-        return serialize(root, request.control.includewhitespace)
+                error_block(result, outcome.errors, support_id,
+                            control.showadditionalerrorinfo)
+        return serialize(root, control.includewhitespace)
 
 
-def _split_company(login: Any) -> tuple[str, str]:
+def _signs_in(company: CompanyConfig, login: SignIn, location: str) -> bool:
+    return (login.userid == company.user_id and login.password == company.user_password
+            and (not location or location in company.entities))
+
+
+def _split_company(login: SignIn) -> tuple[str, str]:
     """(company, entity) from a login: "company|entity", "console|client|entity" or clientid."""
     parts = [p.strip() for p in login.companyid.split("|")]
     company = parts[0]

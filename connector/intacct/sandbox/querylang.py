@@ -12,7 +12,8 @@ Grammar (keywords are case-insensitive)::
     field      := name ( '.' name )*          -- OBJECT.FIELD and nested paths
     literal    := string | number             -- 'it''s' escapes a quote
 
-Values compare as numbers when both sides are numeric, as dates when both sides are dates,
+Values compare as numbers when both sides are numeric, as dates or timestamps when both sides
+are (MM/DD/YYYY [HH:MM:SS] or ISO 8601; a time without offset is the company's local time),
 otherwise as text. A missing or empty field is NULL: every comparison with it is false, as in
 SQL. The `query` function's XML filters reuse the same node classes.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -65,16 +66,30 @@ def _number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%m/%d/%Y %H:%M:%S")
+_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:\d{2})?$")
 
 
-def _date(text: str) -> date | datetime | None:
+def _date(text: str) -> datetime | None:
+    """A date or timestamp: MM/DD/YYYY [HH:MM[:SS]] or ISO 8601, with or without offset."""
+    value = text.strip()
+    if _ISO.match(value):
+        return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), fmt)
+            return datetime.strptime(value, fmt)
         except ValueError:
             continue
     return None
+
+
+def _comparable(a: datetime, b: datetime) -> tuple[datetime, datetime]:
+    """A time without offset is in the company's zone, which is the offset the sandbox wrote
+    its timestamps with: give it the other side's offset."""
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        zone = a.tzinfo or b.tzinfo
+        a, b = a.replace(tzinfo=a.tzinfo or zone), b.replace(tzinfo=b.tzinfo or zone)
+    return a, b
 
 
 def compare(left: Any, right: str) -> int | None:
@@ -87,6 +102,7 @@ def compare(left: Any, right: str) -> int | None:
         return (na > nb) - (na < nb)
     da, db = _date(a), _date(b)
     if da is not None and db is not None:
+        da, db = _comparable(da, db)
         return (da > db) - (da < db)
     return (a > b) - (a < b)
 

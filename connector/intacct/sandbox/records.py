@@ -1,21 +1,19 @@
-"""Record lifecycle shared by generic and legacy functions: validation, ID assignment, system
-fields, owned lines, and the nested view a read returns."""
+"""Record lifecycle shared by generic and legacy functions: required fields, ID assignment,
+system fields (timestamps in the company's zone, totals), owned lines, the AUDITHISTORY trail,
+and the view a read returns (lines nested, related names joined)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from . import errors
+from .clock import stamp
 from .errors import Refused
-from .objects import ObjectDef, missing_required
+from .objects import AUDIT_HISTORY, OBJECTS, LineDef, ObjectDef, missing_required
 from .store import Record, Store
-
-
-def now_stamp(epoch: float) -> str:
-    """WHENMODIFIED-style timestamp, as in the reference read examples."""
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_list(value: Any) -> list[Any]:
@@ -35,17 +33,17 @@ def lines_from(odef: ObjectDef, data: Record) -> list[Record] | None:
     return [item if isinstance(item, dict) else {} for item in items]
 
 
-def _amount(line: Record) -> Decimal | None:
-    text = line.get("TRX_AMOUNT", line.get("AMOUNT", ""))
+def _amount(lines: LineDef, line: Record) -> Decimal | None:
+    text = next((line[name] for name in lines.amounts if name in line), "")
     try:
         return Decimal(str(text))
     except InvalidOperation:
         return None
 
 
-def _totals(lines: list[Record]) -> dict[str, str]:
-    amounts = [_amount(line) for line in lines]
-    if not lines or any(a is None for a in amounts):
+def _totals(lines: LineDef, items: list[Record]) -> dict[str, str]:
+    amounts = [_amount(lines, line) for line in items]
+    if not items or any(a is None for a in amounts):
         return {}
     total = str(sum(a for a in amounts if a is not None))
     return {
@@ -68,12 +66,24 @@ def deep_merge(base: Record, changes: Record) -> Record:
 
 
 class Records:
-    """Creates, updates, deletes and reads records of defined objects in the store."""
+    """Creates, updates, deletes and reads records of defined objects in a company's store.
 
-    def __init__(self, store: Store, clock_now: float, userid: str) -> None:
+    `now` is the instant every timestamp of this call gets (a late commit's is its request's
+    start); `audit` leaves an AUDITHISTORY row for each write, as API calls do.
+    """
+
+    def __init__(self, store: Store, now: float, userid: str, tz: tzinfo = timezone.utc,
+                 audit: bool = False) -> None:
         self.store = store
-        self.now = clock_now
+        self.now = now
         self.userid = userid
+        self.tz = tz
+        self.audit = audit
+
+    @cached_property
+    def stamp(self) -> str:
+        """The timestamp of every write in this call, in the company's zone."""
+        return stamp(self.now, self.tz)
 
     # -- validation ------------------------------------------------------------------------------
 
@@ -116,31 +126,65 @@ class Records:
         existing = self.store.get_by_id(odef.name, value)
         if existing is not None and int(existing["RECORDNO"]) != own:
             raise Refused(
-                errors.duplicate_id(odef.label, value), errors.could_not(verb, odef.label)
+                errors.duplicate_id(odef.label, odef.name, odef.id_field, value),
+                errors.could_not(verb, odef.label),
             )
         return value
 
-    # -- lines -----------------------------------------------------------------------------------
+    # -- system fields ---------------------------------------------------------------------------
+
+    def _created(self, odef: ObjectDef, record: Record) -> None:
+        """Creation fields a record of this object carries: the timestamp (AUWHENCREATED on
+        documents), WHENCREATED as today's date where it is a date not sent, who created it."""
+        fields = odef.by_name
+        record[odef.created_field] = self.stamp
+        created = fields.get("WHENCREATED")
+        if created is not None and created.type == "DATE" and not record.get("WHENCREATED"):
+            today = datetime.fromtimestamp(self.now, tz=self.tz)
+            record["WHENCREATED"] = today.strftime("%m/%d/%Y")
+        for name in ("CREATEDBY", "MODIFIEDBY"):
+            if name in fields:
+                record.setdefault(name, "1")
+        if "CREATEDUSERID" in fields:
+            record.setdefault("CREATEDUSERID", self.userid)
 
     def _write_lines(self, odef: ObjectDef, recordno: int, header: Record, lines: list[Record]):
         assert odef.lines is not None
+        line_def = odef.lines
         self.store.delete_lines(odef.name, recordno)
         for number, line in enumerate(lines, start=1):
             data: Record = {
-                odef.lines.parent_key: str(recordno),
-                **{key: str(recordno) for key in odef.lines.extra_parent_keys},
+                line_def.parent_key: str(recordno),
+                **{key: str(recordno) for key in line_def.extra_parent_keys},
                 "LINE_NO": str(number),
                 **line,
             }
-            if "AMOUNT" not in data and "TRX_AMOUNT" in data:
-                data["AMOUNT"] = data["TRX_AMOUNT"]
-            if "TRX_AMOUNT" not in data and "AMOUNT" in data:
-                data["TRX_AMOUNT"] = data["AMOUNT"]
+            first, *others = line_def.amounts
+            for name in others:
+                if name in data and first not in data:
+                    data[first] = data[name]
+                if first in data and name not in data:
+                    data[name] = data[first]
             data.setdefault("CURRENCY", header.get("CURRENCY", ""))
             data.setdefault("STATUS", "active")
-            data.setdefault("WHENCREATED", header.get("WHENCREATED", now_stamp(self.now)))
-            data["WHENMODIFIED"] = now_stamp(self.now)
-            self.store.insert(odef.lines.object, data, parent=(odef.name, recordno), line_no=number)
+            data["WHENCREATED"] = data.get("WHENCREATED") or self.stamp
+            data["WHENMODIFIED"] = self.stamp
+            self.store.insert(line_def.object, data, parent=(odef.name, recordno), line_no=number)
+
+    def _trail(self, odef: ObjectDef, record: Record, mode: str) -> None:
+        """An AUDITHISTORY row for a write of a top-level record."""
+        if not self.audit or odef.name not in OBJECTS:
+            return
+        desc = record.get(odef.id_field or "RECORDID") or record.get("RECORDID") or ""
+        self.store.insert(AUDIT_HISTORY.name, {
+            "OBJECTTYPE": odef.name.lower(),
+            "OBJECTKEY": str(record["RECORDNO"]),
+            "OBJECTDESC": str(desc),
+            "ACCESSMODE": mode,
+            "ACCESSTIME": self.stamp,
+            "USERID": self.userid,
+            "SOURCE": "api",
+        })
 
     # -- public operations -----------------------------------------------------------------------
 
@@ -151,22 +195,23 @@ class Records:
         if odef.lines is not None:
             self._check_lines(odef, lines or [], "create")
         id_value = self._claim_id(odef, data, "create", own=None)
-        stamp = now_stamp(self.now)
         record: Record = {}
         if odef.id_field:
             record[odef.id_field] = id_value
         record.update(data)
         for key, value in odef.defaults.items():
             record.setdefault(key, value)
-        record.update({k: v for k, v in _totals(lines or []).items() if k not in data})
-        record.setdefault("WHENCREATED", stamp)
-        record["WHENMODIFIED"] = stamp
-        record.setdefault("CREATEDUSERID", self.userid)
+        if odef.lines is not None:
+            totals = _totals(odef.lines, lines or [])
+            record.update({k: v for k, v in totals.items() if k not in data})
+        self._created(odef, record)
+        record["WHENMODIFIED"] = self.stamp
         recordno = self.store.insert(odef.name, record, id_value=id_value)
         if odef.lines is not None:
             self._write_lines(odef, recordno, record, lines or [])
         stored = self.store.get(odef.name, recordno)
         assert stored is not None
+        self._trail(odef, stored, "Created")
         return stored
 
     def find_existing(self, odef: ObjectDef, data: Record, verb: str) -> Record:
@@ -196,17 +241,45 @@ class Records:
         self._check_required(odef, merged, "update")
         id_value = self._claim_id(odef, merged, "update", own=recordno)
         if lines is not None:
+            assert odef.lines is not None
             self._check_lines(odef, lines, "update")
-            merged.update(_totals(lines))
-        merged["WHENMODIFIED"] = now_stamp(self.now)
+            merged.update(_totals(odef.lines, lines))
+        merged["WHENMODIFIED"] = self.stamp
         self.store.replace(odef.name, recordno, merged, id_value)
         if lines is not None:
             self._write_lines(odef, recordno, merged, lines)
+        self._trail(odef, merged, "Modified")
         return merged
 
     def delete(self, odef: ObjectDef, key: str) -> None:
-        if not self.store.delete(odef.name, int(key) if key.isdigit() else -1):
+        recordno = int(key) if key.isdigit() else -1
+        record = self.store.get(odef.name, recordno)
+        if record is None or not self.store.delete(odef.name, recordno):
             raise Refused(errors.record_not_found(odef.label, key, "delete"))
+        self._trail(odef, record, "Deleted")
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def present(self, odef: ObjectDef, records: list[Record]) -> list[Record]:
+        """Records as reads show them: with the names they look up from other objects
+        (CUSTOMERNAME from the customer), as the real gateway joins them."""
+        if not odef.related or not records:
+            return records
+        names: dict[tuple[str, str], str] = {}
+        out = []
+        for record in records:
+            shown = dict(record)
+            for related in odef.related:
+                key = str(record.get(related.by) or "")
+                if not key:
+                    continue
+                if (related.object, key) not in names:
+                    other = self.store.get_by_id(related.object, key)
+                    names[(related.object, key)] = str(other.get(related.take, "")) if other \
+                        else ""
+                shown[related.field] = names[(related.object, key)]
+            out.append(shown)
+        return out
 
     def with_lines(self, odef: ObjectDef, record: Record) -> Record:
         """The nested view of read: owned lines under their wrapper, lowercase item tags."""

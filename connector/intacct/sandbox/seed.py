@@ -1,7 +1,8 @@
 """The "demo" company: a small, realistic data set covering every emulated object.
 
-Records go through the same create path as API calls, so they carry the same system fields
-and line records. Seeding happens once per database; a file database keeps it across restarts.
+Records go through the same field check and create path as API calls, so they hold only
+defined fields and carry the same system fields and line records. Seeding happens once per
+company; a file database keeps it across restarts.
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .fieldvalues import accepted
 from .objects import OBJECTS
 from .records import Records
 from .store import Store
-
-_SEED_MARK = "seeded:demo"
 
 
 def _address(line1: str, city: str, state: str, zip_code: str) -> dict[str, str]:
@@ -57,7 +57,8 @@ CUSTOMERS = [
 
 def _demo(records: Records) -> None:
     def create(obj: str, data: dict[str, Any]) -> dict[str, Any]:
-        return records.create(OBJECTS[obj], data)
+        odef = OBJECTS[obj]
+        return records.create(odef, accepted(odef, data, "create"))
 
     for vid, name, limit, email, city, state in VENDORS:
         create(
@@ -205,7 +206,6 @@ def _demo(records: Records) -> None:
                 "PAYMENTMETHOD": "Check",
                 "RECEIPTDATE": "02/01/2024",
                 "FINANCIALENTITY": "BOA-CHK",
-                "TRX_TOTALENTERED": amount,
                 "ARPYMTDETAILS": {"ARPYMTDETAIL": {"TRX_PAYMENTAMOUNT": amount}},
             },
         )
@@ -217,7 +217,6 @@ def _demo(records: Records) -> None:
                 "PAYMENTMETHOD": "Printed Check",
                 "PAYMENTDATE": "02/05/2024",
                 "FINANCIALENTITY": "BOA-CHK",
-                "TRX_TOTALENTERED": amount,
                 "APPYMTDETAILS": {"APPYMTDETAIL": {"TRX_PAYMENTAMOUNT": amount}},
             },
         )
@@ -226,12 +225,13 @@ def _demo(records: Records) -> None:
 SEEDS = {"demo": _demo}
 
 
-def load_seed(store: Store, name: str) -> None:
-    """Load a named data set once; a database that already holds it is left alone."""
+def load_seed(store: Store, name: str, now: float | None = None) -> None:
+    """Load a named data set into the store's company once; a company that already holds it
+    is left alone. `now` stamps the records (the sandbox's clock)."""
     loader = SEEDS.get(name)
     if loader is None:
         raise ValueError(f"unknown seed {name!r}; known: {', '.join(SEEDS)}")
     with store.transaction():
-        if store.next_value(f"{_SEED_MARK}:{name}") > 1:
+        if store.next_value(f"seeded:{name}") > 1:
             return
-        loader(Records(store, time.time(), "admin"))
+        loader(Records(store, time.time() if now is None else now, "admin"))

@@ -14,12 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import errors
-from .config import GATEWAY_PATH, SandboxConfig
+from .clock import Clock
+from .commits import LateCommits
+from .config import GATEWAY_PATH, CompanyConfig, SandboxConfig
 from .faults import Faults
-from .pipeline import Pipeline, Reply, Stats
+from .pipeline import Pipeline, Reply, request_id
 from .seed import load_seed
+from .stats import Stats
 from .store import Store
-from .wire import Control, control_failure
+from .wire import Control, control_failure, gateway_failure
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +53,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
+    def _refuse(self, status: int, **headers: str) -> None:
+        """The front door's GW-0011 "Invalid Request", before any XML is read."""
+        refusal = errors.invalid_request(status, request_id())
+        self._send(Reply(status, gateway_failure(refusal), headers=headers))
+
     def do_GET(self) -> None:
         # The real gateway blocks GET since 15 January 2023 (doc 001); 405 says "use POST".
-        body = control_failure(
-            Control(), [errors.malformed_request("HTTP GET is not supported; use POST")]
-        )
-        self._send(Reply(405, body, headers={"Allow": "POST"}))
+        self._refuse(405, Allow="POST")
 
     def do_POST(self) -> None:
         if urlsplit(self.path).path != GATEWAY_PATH:
@@ -64,22 +69,13 @@ class _Handler(BaseHTTPRequestHandler):
         pipeline = self.server.pipeline
         length_text = self.headers.get("Content-Length")
         if length_text is None or not length_text.isdigit():
-            body = control_failure(Control(), [errors.malformed_request("Content-Length needed")])
             self.close_connection = True
-            self._send(Reply(411, body))
+            self._refuse(411)
             return
         length = int(length_text)
         if length > pipeline.config.max_request_bytes:
-            body = control_failure(
-                Control(),
-                [
-                    errors.malformed_request(
-                        f"request larger than {pipeline.config.max_request_bytes} bytes"
-                    )
-                ],
-            )
             self.close_connection = True
-            self._send(Reply(413, body))
+            self._refuse(413)
             return
         try:
             reply = pipeline.handle_post(self.rfile.read(length))
@@ -129,13 +125,16 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
 
 class Sandbox:
-    """A running sandbox: its URL, a ready connection, the store, faults and counters."""
+    """A running sandbox: its URL, ready connections, each company's store, the clock, faults,
+    late commits and counters. `store` and `connection` are the first company's."""
 
     def __init__(self, server: SandboxHTTPServer, config: SandboxConfig, store: Store) -> None:
         self._server = server
         self.config = config
         self.store = store
         self.faults: Faults = config.faults
+        self.clock: Clock = config.clock
+        self.late_commits: LateCommits = config.late_commits
         self.stats: Stats = server.stats
         host, port = server.server_address[:2]
         scheme = "https" if config.certfile else "http"
@@ -146,21 +145,45 @@ class Sandbox:
 
     @property
     def connection(self) -> dict[str, Any]:
-        """Connection inputs for our client: this sandbox's credentials and URL."""
+        """Connection inputs for our client: the first company's credentials and this URL."""
+        return self.connection_for(self.config.company_id)
+
+    def connection_for(self, company_id: str) -> dict[str, Any]:
+        """Connection inputs for our client to sign in to one of the sandbox's companies."""
+        company = self._company(company_id)
         hosts = {urlsplit(u).hostname or "" for u in (self.url, self.public_url)}
         return {
             "senderId": self.config.sender_id,
             "senderPassword": self.config.sender_password,
-            "companyId": self.config.company_id,
-            "userId": self.config.user_id,
-            "userPassword": self.config.user_password,
+            "companyId": company.company_id,
+            "userId": company.user_id,
+            "userPassword": company.user_password,
             "endpointUrl": self.url,
             "allowedEndpointHosts": sorted(h for h in hosts if h),
         }
 
+    def store_for(self, company_id: str) -> Store:
+        """The records of one of the sandbox's companies."""
+        return self.store.for_company(self._company(company_id).company_id)
+
+    def load_seed(self, company_id: str, name: str = "demo") -> None:
+        """Load a data set into one company (once: a company that has it is left alone)."""
+        load_seed(self.store_for(company_id), name, self.config.clock.now())
+
+    def commit_late(self, seconds: float, writes: int = 1) -> None:
+        """Make the next `writes` writing requests commit `seconds` after they are stamped."""
+        self.late_commits.next_writes(seconds, writes)
+
     def expire_sessions(self) -> None:
         """Expire every live session now."""
         self._server.pipeline.expire_sessions()
+
+    def _company(self, company_id: str) -> CompanyConfig:
+        company = self.config.company(company_id)
+        if company is None:
+            known = ", ".join(c.company_id for c in self.config.all_companies)
+            raise ValueError(f"the sandbox has no company {company_id!r} (it has {known})")
+        return company
 
 
 def make_server(host: str, port: int, config: SandboxConfig, store: Store) -> SandboxHTTPServer:
@@ -187,13 +210,14 @@ def running_sandbox(
     """Run a sandbox in a background thread on a free loopback port; stop it cleanly on exit.
 
     ``db`` is a SQLite path (kept across runs) or ":memory:". ``seed="demo"`` loads the demo
-    company once into an empty database.
+    data once into each company that does not have it yet.
     """
     config = config or SandboxConfig()
-    store = Store(db)
+    store = Store(db, config.company_id)
     try:
         if seed:
-            load_seed(store, seed)
+            for company in config.all_companies:
+                load_seed(store.for_company(company.company_id), seed, config.clock.now())
         server = make_server(host, port, config, store)
         thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -1,10 +1,14 @@
-"""One generic SQLite store for every object type the sandbox emulates.
+"""One generic SQLite store for every company and object type the sandbox emulates.
 
-Records of all objects share one ``records`` table (object name, RECORDNO, ID field value,
-parent link, JSON data) so adding an object never needs a schema change. Sessions, executed
-control ids and number sequences live in small side tables. A single connection guarded by a
-re-entrant lock serves all threads: SQLite serialises writers anyway, and one connection lets an
-in-memory database be shared by every request thread.
+Records of all objects share one ``records`` table (company, object name, RECORDNO, ID field
+value, parent link, JSON data) so adding an object never needs a schema change. Sessions,
+executed control ids and number sequences live in small side tables. A single connection
+guarded by a re-entrant lock serves all threads: SQLite serialises writers anyway, one
+connection lets an in-memory database be shared by every request thread, and a reader waits
+for a writer's transaction to end, so no one ever sees a write that has not committed.
+
+A ``Store`` is one company's view of the database (``for_company`` gives another company's);
+RECORDNOs are unique across companies, IDs and document numbers only within one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from .config import DEFAULT_COMPANY_ID
 
 Record = dict[str, Any]
 
@@ -27,10 +33,9 @@ CREATE TABLE IF NOT EXISTS records (
     parent_recordno INTEGER,
     line_no INTEGER,
     data TEXT NOT NULL,
+    company TEXT NOT NULL DEFAULT 'SANDBOX',
     PRIMARY KEY (object, recordno)
 );
-CREATE INDEX IF NOT EXISTS records_by_id ON records (object, id);
-CREATE INDEX IF NOT EXISTS records_by_parent ON records (parent_object, parent_recordno);
 CREATE TABLE IF NOT EXISTS sequences (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -52,25 +57,66 @@ CREATE TABLE IF NOT EXISTS executed (
 );
 """
 
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS records_by_company ON records (company, object, recordno);
+CREATE INDEX IF NOT EXISTS records_by_company_id ON records (company, object, id);
+CREATE INDEX IF NOT EXISTS records_by_parent ON records (parent_object, parent_recordno);
+"""
 
-class Store:
-    """Thread-safe generic record store; see the module docstring for the layout."""
 
-    def __init__(self, path: str = ":memory:") -> None:
-        self.path = path
+class _Connection:
+    """The SQLite connection, its lock and the savepoint depth, shared by companies' views."""
+
+    def __init__(self, path: str) -> None:
         self.lock = threading.RLock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         if path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA journal_mode=WAL")
             # Commits survive a crash of the process, not of the machine: an emulator needs no
             # more, and a sync per function would make the disk, not the gateway, the bound.
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
-        self._depth = 0
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+        _migrate(self.conn)
+        self.conn.executescript(_INDEXES)
+        self.depth = 0
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Databases written before companies existed: their records, document numbers and seed
+    marks belong to the default company."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(records)")}
+    if "company" in columns:
+        return
+    conn.execute(f"ALTER TABLE records ADD COLUMN company TEXT NOT NULL DEFAULT "
+                 f"'{DEFAULT_COMPANY_ID}'")
+    # The old seed mark was "seeded:demo:<seed>"; a company's is now "<company>/seeded:<seed>".
+    conn.execute("UPDATE sequences SET name = 'seeded:' || substr(name, 13) "
+                 "WHERE name LIKE 'seeded:demo:%'")
+    conn.execute("UPDATE sequences SET name = ? || name WHERE name NOT LIKE 'recordno:%'",
+                 (f"{DEFAULT_COMPANY_ID}/",))
+
+
+class Store:
+    """Thread-safe generic record store of one company; see the module docstring."""
+
+    def __init__(self, path: str = ":memory:", company: str = DEFAULT_COMPANY_ID) -> None:
+        self.path = path
+        self.company = company.upper()
+        self._db = _Connection(path)
+
+    def for_company(self, company: str) -> Store:
+        """The same database, seen as another company."""
+        view = object.__new__(Store)
+        view.path, view.company, view._db = self.path, company.upper(), self._db
+        return view
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._db.lock
 
     def close(self) -> None:
         with self.lock:
-            self._conn.close()
+            self._db.conn.close()
 
     # -- transactions -------------------------------------------------------------------------
 
@@ -79,28 +125,32 @@ class Store:
         """All-or-nothing block; nests through savepoints so a function inside an operation-level
         transaction can fail alone or take the whole operation down with it."""
         with self.lock:
-            name = f"sp{self._depth}"
-            self._conn.execute(f"SAVEPOINT {name}")
-            self._depth += 1
+            db = self._db
+            name = f"sp{db.depth}"
+            db.conn.execute(f"SAVEPOINT {name}")
+            db.depth += 1
             try:
                 yield
             except BaseException:
-                self._conn.execute(f"ROLLBACK TO {name}")
-                self._conn.execute(f"RELEASE {name}")
+                db.conn.execute(f"ROLLBACK TO {name}")
+                db.conn.execute(f"RELEASE {name}")
                 raise
             else:
-                self._conn.execute(f"RELEASE {name}")
+                db.conn.execute(f"RELEASE {name}")
             finally:
-                self._depth -= 1
+                db.depth -= 1
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self.lock:
-            return self._conn.execute(sql, params)
+            return self._db.conn.execute(sql, params)
 
     # -- sequences ------------------------------------------------------------------------------
 
     def next_value(self, name: str, start: int = 1) -> int:
-        """Next number of a named sequence (RECORDNOs, document numbers)."""
+        """Next number of this company's named sequence (document numbers, seed marks)."""
+        return self._next(f"{self.company}/{name}", start)
+
+    def _next(self, name: str, start: int) -> int:
         with self.lock:
             row = self._exec("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()
             value = start if row is None else row[0] + 1
@@ -123,12 +173,13 @@ class Store:
     ) -> int:
         """Store a new record, assigning its RECORDNO; returns the RECORDNO."""
         with self.lock:
-            recordno = self.next_value(f"recordno:{obj}", start=_recordno_start(obj))
+            recordno = self._next(f"recordno:{obj}", start=_recordno_start(obj))
             data = {"RECORDNO": str(recordno), **{k: v for k, v in data.items() if k != "RECORDNO"}}
             self._exec(
-                "INSERT INTO records (object, recordno, id, parent_object, parent_recordno, "
-                "line_no, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO records (company, object, recordno, id, parent_object, "
+                "parent_recordno, line_no, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    self.company,
                     obj,
                     recordno,
                     id_value,
@@ -142,23 +193,26 @@ class Store:
 
     def replace(self, obj: str, recordno: int, data: Record, id_value: str | None) -> None:
         self._exec(
-            "UPDATE records SET data = ?, id = ? WHERE object = ? AND recordno = ?",
-            (json.dumps(data), id_value, obj, recordno),
+            "UPDATE records SET data = ?, id = ? WHERE company = ? AND object = ? "
+            "AND recordno = ?",
+            (json.dumps(data), id_value, self.company, obj, recordno),
         )
 
     def delete(self, obj: str, recordno: int) -> bool:
         """Delete a record and its owned lines; False when it did not exist."""
         with self.lock:
             cur = self._exec(
-                "DELETE FROM records WHERE object = ? AND recordno = ?", (obj, recordno)
+                "DELETE FROM records WHERE company = ? AND object = ? AND recordno = ?",
+                (self.company, obj, recordno),
             )
             self.delete_lines(obj, recordno)
             return cur.rowcount > 0
 
     def delete_lines(self, parent_obj: str, parent_recordno: int) -> None:
         self._exec(
-            "DELETE FROM records WHERE parent_object = ? AND parent_recordno = ?",
-            (parent_obj, parent_recordno),
+            "DELETE FROM records WHERE company = ? AND parent_object = ? "
+            "AND parent_recordno = ?",
+            (self.company, parent_obj, parent_recordno),
         )
 
     def get(self, obj: str, recordno: int | str) -> Record | None:
@@ -168,29 +222,32 @@ class Store:
         except (TypeError, ValueError):
             return None
         row = self._exec(
-            "SELECT data FROM records WHERE object = ? AND recordno = ?", (obj, key)
+            "SELECT data FROM records WHERE company = ? AND object = ? AND recordno = ?",
+            (self.company, obj, key),
         ).fetchone()
         return json.loads(row[0]) if row else None
 
     def get_by_id(self, obj: str, id_value: str) -> Record | None:
         row = self._exec(
-            "SELECT data FROM records WHERE object = ? AND id = ?", (obj, id_value)
+            "SELECT data FROM records WHERE company = ? AND object = ? AND id = ?",
+            (self.company, obj, id_value),
         ).fetchone()
         return json.loads(row[0]) if row else None
 
     def lines(self, parent_obj: str, parent_recordno: int) -> list[Record]:
         """Owned line records of a parent, in line order."""
         rows = self._exec(
-            "SELECT data FROM records WHERE parent_object = ? AND parent_recordno = ? "
-            "ORDER BY line_no, recordno",
-            (parent_obj, parent_recordno),
+            "SELECT data FROM records WHERE company = ? AND parent_object = ? "
+            "AND parent_recordno = ? ORDER BY line_no, recordno",
+            (self.company, parent_obj, parent_recordno),
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
     def all(self, obj: str) -> list[Record]:
         """Every record of an object, in RECORDNO order."""
         rows = self._exec(
-            "SELECT data FROM records WHERE object = ? ORDER BY recordno", (obj,)
+            "SELECT data FROM records WHERE company = ? AND object = ? ORDER BY recordno",
+            (self.company, obj),
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
@@ -203,7 +260,9 @@ class Store:
         ]
 
     def count(self, obj: str) -> int:
-        row = self._exec("SELECT COUNT(*) FROM records WHERE object = ?", (obj,)).fetchone()
+        row = self._exec(
+            "SELECT COUNT(*) FROM records WHERE company = ? AND object = ?", (self.company, obj)
+        ).fetchone()
         return int(row[0])
 
     # -- executed control ids (uniqueid) -------------------------------------------------------

@@ -1,21 +1,21 @@
 """Request parsing and response building for the DTD 3.0 XML envelope.
 
 Requests are parsed with a hardened lxml parser (no DTDs, no entities, no network, bounded
-size) and turned into plain dataclasses; responses are built with lxml so every value is
-escaped by construction.
+size) and turned into plain dataclasses; parser errors keep libxml2's own words, which are the
+real gateway's. Responses are built with lxml so every value is escaped by construction.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from connector.errors import XMLInputError
-from connector.xmlkit.parse import parse_document
+from .errors import ErrorEntry, ErrorInfo, FrontDoorError, Refused, malformed_request, xml_syntax
 
-from .errors import ErrorEntry, Refused, malformed_request
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Control:
     uniqueid: str = "false"
     dtdversion: str = ""
     includewhitespace: bool = False
+    showadditionalerrorinfo: bool = False
 
     @property
     def unique(self) -> bool:
@@ -57,12 +58,42 @@ class Request:
     functions: list[FunctionCall] = field(default_factory=list)
 
 
+def _parser(recover: bool = False) -> etree.XMLParser:
+    # A parser is not thread-safe and keeps its error log: one per request.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_blank_text=True, remove_comments=True, remove_pis=True,
+        recover=recover)
+
+
 def parse_xml(body: bytes) -> etree._Element:
-    """Parse untrusted XML; a DOCTYPE or any parse error is a malformed request."""
+    """Parse untrusted XML; a DOCTYPE or any parse error is a malformed request, reported with
+    libxml2's messages (one error each) as the real gateway reports them."""
+    if _DOCTYPE.search(body):
+        raise Refused(malformed_request("a DOCTYPE or entity declaration is not allowed"))
+    parser = _parser()
     try:
-        return parse_document(body, what="the request", max_bytes=len(body) + 1)
-    except XMLInputError as exc:
-        raise Refused(malformed_request(exc.message)) from None
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise Refused(*(
+            xml_syntax("Fatal Error" if e.level_name == "FATAL" else "Error", e.type,
+                       e.message, e.line, e.column)
+            for e in exc.error_log)) from None
+    if root is None:
+        raise Refused(malformed_request("the request is empty"))
+    return root
+
+
+def salvage_control(body: bytes) -> Control:
+    """What can still be read of the control block of a request that does not parse, so the
+    answer echoes senderid and controlid as the real gateway's does."""
+    if _DOCTYPE.search(body):
+        return Control()
+    try:
+        root = etree.fromstring(body, _parser(recover=True))
+    except etree.XMLSyntaxError:
+        return Control()
+    return read_control(root) if root is not None else Control()
 
 
 def text_of(parent: etree._Element, tag: str) -> str | None:
@@ -73,27 +104,35 @@ def text_of(parent: etree._Element, tag: str) -> str | None:
     return (child.text or "").strip()
 
 
-def parse_control(root: etree._Element) -> Control:
-    """Read the control block; raise XL03000003 when the request structure is broken."""
-    if root.tag != "request":
-        raise Refused(malformed_request(f"root element must be <request>, not <{root.tag}>"))
-    ctl = root.find("control")
+def read_control(root: etree._Element) -> Control:
+    """The control block's values, whatever is missing (checked by check_control)."""
+    ctl = root.find("control") if root.tag == "request" else None
     if ctl is None:
-        raise Refused(malformed_request("missing <control> element"))
-    control = Control(
+        return Control()
+    return Control(
         senderid=text_of(ctl, "senderid") or "",
         password=text_of(ctl, "password") or "",
         controlid=text_of(ctl, "controlid") or "",
         uniqueid=text_of(ctl, "uniqueid") or "false",
         dtdversion=text_of(ctl, "dtdversion") or "",
         includewhitespace=(text_of(ctl, "includewhitespace") or "").lower() == "true",
+        showadditionalerrorinfo=(text_of(ctl, "showadditionalerrorinfo") or "").lower()
+        == "true",
     )
+
+
+def check_control(root: etree._Element, control: Control) -> None:
+    """Raise XL03000003 when the request structure around the control block is broken."""
+    if root.tag != "request":
+        raise Refused(malformed_request(f"root element must be <request>, not <{root.tag}>"))
+    ctl = root.find("control")
+    if ctl is None:
+        raise Refused(malformed_request("missing <control> element"))
     for tag in ("senderid", "password", "controlid", "dtdversion"):
         if ctl.find(tag) is None:
             raise Refused(malformed_request(f"missing <{tag}> in <control>"))
     if control.dtdversion not in ("3.0", "2.1"):
         raise Refused(malformed_request(f"unsupported dtdversion '{control.dtdversion}'"))
-    return control
 
 
 def parse_operation(root: etree._Element, request: Request) -> None:
@@ -194,7 +233,8 @@ def control_block(parent: etree._Element, control: Control, status: str) -> None
     sub(ctl, "dtdversion", control.dtdversion or "3.0")
 
 
-def error_block(parent: etree._Element, errors: list[ErrorEntry]) -> None:
+def error_block(parent: etree._Element, errors: list[ErrorEntry], request_id: str = "",
+                additional_info: bool = False) -> None:
     msg = sub(parent, "errormessage")
     for e in errors:
         err = sub(msg, "error")
@@ -202,6 +242,39 @@ def error_block(parent: etree._Element, errors: list[ErrorEntry]) -> None:
         sub(err, "description", e.description)
         sub(err, "description2", e.description2)
         sub(err, "correction", e.correction)
+        if additional_info:
+            _additional_info(err, e.info, request_id)
+
+
+_TARGET = ("domain", "requestinfo", "object", "field")
+
+
+def _additional_info(err: etree._Element, info: ErrorInfo, request_id: str) -> None:
+    """The <additionalinfo> block of showadditionalerrorinfo, shaped as the reference on
+    requests shows it (the error-level target spells businessinfo, the message-level ones
+    businessInfo, as there)."""
+    block = sub(err, "additionalinfo")
+    sub(block, "errorid", info.errorid)
+    sub(block, "category", info.category)
+    _target(block, {"requestinfo": request_id, "object": info.object, "field": info.field},
+            "businessinfo")
+    for tag, messageid in (("description", info.description_id),
+                           ("cdescription", info.cdescription_id),
+                           ("correction", info.correction_id)):
+        message = sub(block, tag)
+        sub(message, "messageid", messageid)
+        _target(message, {}, "businessInfo")
+        placeholders = sub(message, "placeholders")
+        if tag == "cdescription":
+            for name, value in info.placeholders:
+                sub(placeholders, "placeholder").attrib.update({"name": name, "value": value})
+
+
+def _target(parent: etree._Element, values: dict[str, str], business: str) -> None:
+    target = sub(parent, "target")
+    for name in _TARGET:
+        target.set(name, values.get(name, ""))
+    target.set(business, "")
 
 
 def new_response() -> etree._Element:
@@ -217,9 +290,20 @@ def serialize(root: etree._Element, pretty: bool) -> bytes:
     return XML_DECLARATION + body
 
 
-def control_failure(control: Control, errors: list[ErrorEntry], pretty: bool = False) -> bytes:
+def control_failure(control: Control, errors: list[ErrorEntry], request_id: str = "") -> bytes:
     """A whole-request failure: control status failure plus the errors."""
     root = new_response()
     control_block(root, control, "failure")
-    error_block(root, errors)
-    return serialize(root, pretty)
+    error_block(root, errors, request_id, control.showadditionalerrorinfo)
+    return serialize(root, control.includewhitespace)
+
+
+def gateway_failure(error: FrontDoorError) -> bytes:
+    """The front door's refusal: a control block with only its status, and an error with only
+    errorno and description (doc: error handling, the GW-0011 example)."""
+    root = new_response()
+    sub(sub(root, "control"), "status", "failure")
+    err = sub(sub(root, "errormessage"), "error")
+    sub(err, "errorno", error.errorno)
+    sub(err, "description", error.description)
+    return serialize(root, pretty=True)
