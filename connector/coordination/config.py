@@ -107,8 +107,9 @@ def build(settings: Settings | None = None) -> Coordination:
     lazily so that a process that never uses it leaves no file behind."""
     settings = Settings.from_env() if settings is None else settings
     coordinator_url = _clean(settings.coordinator)
-    sessions_url = _clean(settings.sessions) or coordinator_url
-    sessions_setting = VARIABLES["sessions" if _clean(settings.sessions) else "coordinator"]
+    sessions_given = bool((settings.sessions or "").strip())
+    sessions_url = _clean(settings.sessions) if sessions_given else coordinator_url
+    sessions_setting = VARIABLES["sessions" if sessions_given else "coordinator"]
     with ExitStack() as undo:  # a later setting's error closes what the earlier ones opened
         coordinator = _coordinator(coordinator_url)
         undo.callback(coordinator.close)

@@ -4,12 +4,15 @@ seconds.
 Dramatiq's Redis broker keeps each fetched message in its worker's ack set until it is acked,
 and records a heartbeat per worker process on every command that process sends (its consumers
 poll at least every `dramatiq_worker_timeout`, 1 s by default, even while busy: the delay-queue
-consumer never fills its prefetch). Any live worker's command may then run maintenance, which
-puts the unacked messages of workers silent for longer than `heartbeat_timeout` back on their
-queue. Out of the box that is a 60 s silence and maintenance on 0.1 % of commands: a killed
-worker's message waited minutes. Here a worker is dead after `heartbeat_timeout` (default 5 s)
-and maintenance runs on a fifth of commands, so the message is running again a few seconds
-later.
+consumer never fills its prefetch). Maintenance, run by a live worker's command on a queue, puts
+the unacked messages of workers silent for longer than `heartbeat_timeout` back on that queue.
+Out of the box that is a 60 s silence and maintenance on 0.1 % of commands: a killed worker's
+message waited minutes. Here a worker is dead after `heartbeat_timeout` (default 5 s) and every
+command runs maintenance, so the message runs again about a poll interval after that.
+
+Maintenance is cheap (two sorted-set range reads) except while a dead worker still has unacked
+messages: it then lists its keys with KEYS. Give the broker a Redis database of its own (the
+`/1` of `redis://host:6379/1`) so that such a scan never walks the coordinator's keys.
 
 A message can still run twice (a worker silent for longer than the timeout yet alive), so the
 work must be idempotent by its own id, as bulk records and trigger events are.
@@ -27,10 +30,11 @@ from connector.coordination.urls import shown
 _PER_MILLION = 1_000_000
 
 
-def redis_broker(url: str, *, heartbeat_timeout: float = 5.0, maintenance: float = 0.2,
+def redis_broker(url: str, *, heartbeat_timeout: float = 5.0, maintenance: float = 1.0,
                  namespace: str = "connector-dramatiq") -> Any:
     """A dramatiq RedisBroker for `url`: a worker silent for `heartbeat_timeout` seconds is
-    dead, and a `maintenance` fraction of commands requeues dead workers' messages.
+    dead, and a `maintenance` fraction of commands (all, by default) requeues dead workers'
+    messages.
 
     Keep `heartbeat_timeout` several times the workers' poll interval (1 s): below that, a
     live but busy worker's messages would be handed out again.
