@@ -6,13 +6,15 @@ first. A lease makes work single-flight across workers (one sign-in per connecti
 per trigger); its fence lets a store refuse the writes of a holder that lost it.
 
 `LocalCoordinator` is the default: threads of one process, nothing to set up.
-`RedisCoordinator` (connector.coordination.redis) shares both across processes and hosts.
+`RedisCoordinator` (connector.coordination.redis_coordinator) shares both across processes and
+hosts.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -98,9 +100,35 @@ def fence_after(previous: int, now_us: int) -> int:
 
 
 class _CompanySlots:
+    """A company's holders and its line of waiters: a slot that comes free goes to the first
+    in line, not to whoever asks next (a thread that just released one would always win)."""
+
     def __init__(self) -> None:
         self.held = 0
-        self.freed = threading.Condition()
+        self.line: deque[object] = deque()
+        self.changed = threading.Condition()
+
+    def take(self, limit: int, wait: float) -> bool:
+        with self.changed:
+            if self.held < limit and not self.line:
+                self.held += 1
+                return True
+            me = object()
+            self.line.append(me)
+            try:
+                if not self.changed.wait_for(lambda: self.held < limit and self.line[0] is me,
+                                             timeout=wait):
+                    return False
+                self.held += 1
+                return True
+            finally:
+                self.line.remove(me)
+                self.changed.notify_all()  # the next in line may be first now
+
+    def give_back(self) -> None:
+        with self.changed:
+            self.held -= 1
+            self.changed.notify_all()
 
 
 class LocalCoordinator:
@@ -121,16 +149,12 @@ class LocalCoordinator:
         key = slot_key(company, limit, wait, lease)
         with self._lock:
             slots = self._companies.setdefault(key, _CompanySlots())
-        with slots.freed:
-            if not slots.freed.wait_for(lambda: slots.held < limit, timeout=wait):
-                raise slot_timeout(company, limit, wait)
-            slots.held += 1
+        if not slots.take(limit, wait):
+            raise slot_timeout(company, limit, wait)
         try:
             yield
         finally:
-            with slots.freed:
-                slots.held -= 1
-                slots.freed.notify()
+            slots.give_back()
 
     @contextmanager
     def lease(self, name: str, ttl: float, *, wait: float = 0) -> Iterator[Lease]:

@@ -12,7 +12,7 @@ import redis
 from children import DEADLINE, SPAWN, hammer_slots, hold_slots_forever, run_processes
 from servers import RedisServer
 
-from connector.coordination import LeaseBusy, LocalCoordinator
+from connector.coordination import LeaseBusy, LocalCoordinator, redis_coordinator
 from connector.coordination.coordinator import Coordinator
 from connector.coordination.redis_coordinator import RedisCoordinator
 from connector.errors import SlotTimeout
@@ -97,6 +97,31 @@ def test_a_slot_freed_while_waiting_is_taken(coordinator: Coordinator) -> None:
     with coordinator.slot("acme", 1, wait=DEADLINE, lease=5):
         assert release.is_set()
     holder.join(DEADLINE)
+
+
+def test_a_freed_slot_goes_to_the_waiter_not_to_the_thread_that_freed_it(
+        coordinator: Coordinator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Waiters on Redis also look again every RECHECK s; make that rare so that the waiter is
+    # surely blocked in line when the slot comes free.
+    monkeypatch.setattr(redis_coordinator, "RECHECK", 5.0)
+    order = []
+    queued = threading.Event()
+
+    def waiter() -> None:
+        queued.set()
+        with coordinator.slot("acme", 1, wait=DEADLINE, lease=20):
+            order.append("waiter")
+            time.sleep(0.1)
+
+    with coordinator.slot("acme", 1, wait=0, lease=20):
+        thread = threading.Thread(target=waiter)
+        thread.start()
+        queued.wait(DEADLINE)
+        time.sleep(0.3)  # in line by now
+    with coordinator.slot("acme", 1, wait=DEADLINE, lease=20):  # asks again at once
+        order.append("releaser")
+    thread.join(DEADLINE)
+    assert order == ["waiter", "releaser"]
 
 
 def test_a_slot_is_given_back_when_the_work_fails(coordinator: Coordinator) -> None:
@@ -186,6 +211,30 @@ def test_four_processes_of_four_threads_never_hold_more_than_two(redis_url: str)
     client = redis.Redis.from_url(redis_url)
     assert client.get("probe:holders") == b"0"
     assert client.keys("connector:slot:acme:*") == []  # every slot was released
+
+
+def test_a_newcomer_does_not_jump_the_line(redis_url: str, redis_client: redis.Redis,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(redis_coordinator, "RECHECK", 5.0)  # the waiter stays blocked
+    coordinator = RedisCoordinator(redis.Redis.from_url(redis_url, socket_timeout=10))
+    served = []
+
+    def waiter() -> None:
+        with coordinator.slot("acme", 1, wait=DEADLINE, lease=20):
+            served.append("waiter")
+
+    try:
+        with coordinator.slot("acme", 1, wait=0, lease=20):
+            thread = threading.Thread(target=waiter)
+            thread.start()
+            time.sleep(0.3)  # in line by now
+            redis_client.delete("connector:slot:acme:0")  # the slot lapses under its holder
+            with pytest.raises(SlotTimeout), coordinator.slot("acme", 1, wait=0, lease=20):
+                served.append("newcomer")
+        thread.join(DEADLINE)  # woken when the holder leaves, lapsed or not
+    finally:
+        coordinator.close()
+    assert served == ["waiter"]
 
 
 def test_a_killed_holders_slot_comes_back_within_one_lease(
