@@ -18,6 +18,7 @@ are imported only when configured.
 from connector.coordination.config import Coordination, Settings, build
 from connector.coordination.coordinator import Coordinator, Lease, LocalCoordinator
 from connector.coordination.errors import (
+    BackendError,
     BackendUnavailable,
     ConfigurationError,
     LeaseBusy,
@@ -32,6 +33,7 @@ from connector.coordination.sessions import (
 from connector.coordination.state import Cursor, Event, StateStore, feed_key
 
 __all__ = [
+    "BackendError",
     "BackendUnavailable",
     "CachedSession",
     "ConfigurationError",

@@ -26,7 +26,7 @@ from typing import Any
 
 from connector.coordination.coordinator import Coordinator, LocalCoordinator
 from connector.coordination.encryption import Cipher
-from connector.coordination.errors import BackendUnavailable, ConfigurationError
+from connector.coordination.errors import BackendError, ConfigurationError
 from connector.coordination.sessions import LocalSessionCache, SessionCache
 from connector.coordination.state import StateStore
 from connector.coordination.urls import shown
@@ -194,5 +194,5 @@ def _state(location: str, key: str | None) -> Callable[[], StateStore]:
 def _opened(setting: str, open_store: Callable[[], StateStore]) -> StateStore:
     try:
         return open_store()
-    except (BackendUnavailable, ConfigurationError) as exc:
+    except (BackendError, ConfigurationError) as exc:
         raise ConfigurationError(f"{setting}: {exc.message}") from None

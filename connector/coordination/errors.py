@@ -33,9 +33,14 @@ class StaleFence(ConnectorError):
         self.feed, self.fence, self.current = feed, fence, current
 
 
-class BackendUnavailable(ConnectorError):
-    """A shared backend (Redis, PostgreSQL, the SQLite file) did not answer in time or at all;
-    what was asked of it did not happen."""
+class BackendError(ConnectorError):
+    """A shared backend (Redis, PostgreSQL, the SQLite file) refused what was asked of it
+    (no permission, a file that is not a database); nothing was written."""
+
+
+class BackendUnavailable(BackendError):
+    """A shared backend did not answer in time or at all; what was asked of it did not happen,
+    and asking again later may work."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from connector.coordination.encryption import Cipher
-from connector.coordination.errors import BackendUnavailable
+from connector.coordination.errors import BackendError, BackendUnavailable
 from connector.coordination.state import Database, SQLStateStore
 from connector.coordination.urls import scrub, shown
 
@@ -36,6 +36,7 @@ class _Statements:
 class PostgresDatabase(Database):
     serial = "BIGSERIAL PRIMARY KEY"
     bytewise = 'COLLATE "C"'
+    tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
     # Two stores creating the tables at once would collide in the catalog.
     lock_schema = "SELECT pg_advisory_xact_lock(7170001)"
 
@@ -65,8 +66,11 @@ class PostgresDatabase(Database):
             try:
                 with self._connection.transaction():
                     yield _Statements(self._connection)
-            except self._psycopg.OperationalError as exc:
+            except self._psycopg.OperationalError as exc:  # gone, timed out, shutting down
                 raise BackendUnavailable(f"the state at {self.label}: {self._reason(exc)}") \
+                    from None
+            except self._psycopg.Error as exc:  # refused: permissions, constraints
+                raise BackendError(f"the state at {self.label}: {self._reason(exc)}") \
                     from None
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from connector.coordination.encryption import Cipher
-from connector.coordination.errors import BackendUnavailable
+from connector.coordination.errors import BackendError, BackendUnavailable
 from connector.coordination.state import Database, SQLStateStore
 
 BUSY_TIMEOUT = 10.0
@@ -31,6 +31,7 @@ def default_state_path() -> Path:
 class SQLiteDatabase(Database):
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
     bytewise = "COLLATE BINARY"
+    tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -39,10 +40,14 @@ class SQLiteDatabase(Database):
         try:
             self._connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT,
                                                isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise _failure(f"cannot open the state at {self.path}", exc) from None
+        try:
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
-            raise BackendUnavailable(f"cannot open the state at {self.path}: {exc}") from None
+            self._connection.close()
+            raise _failure(f"cannot open the state at {self.path}", exc) from None
         self._lock = threading.Lock()
 
     @contextmanager
@@ -50,16 +55,16 @@ class SQLiteDatabase(Database):
         with self._lock:
             try:
                 self._connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise BackendUnavailable(f"the state at {self.path}: {exc}") from None
+            except sqlite3.Error as exc:
+                raise _failure(f"the state at {self.path}", exc) from None
             try:
                 yield self._connection
                 self._connection.execute("COMMIT")
             except BaseException as exc:
                 with suppress(sqlite3.Error):  # SQLite may have rolled back already
                     self._connection.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise BackendUnavailable(f"the state at {self.path}: {exc}") from None
+                if isinstance(exc, sqlite3.Error):
+                    raise _failure(f"the state at {self.path}", exc) from None
                 raise
 
     def close(self) -> None:
@@ -84,3 +89,9 @@ def _create_private(path: Path) -> None:
     except OSError as exc:
         raise BackendUnavailable(f"cannot create the state at {path}: {exc.strerror}") \
             from None
+
+
+def _failure(where: str, exc: sqlite3.Error) -> BackendError:
+    """Busy, locked or I/O trouble may pass; a file that is not a database will not."""
+    kind = BackendUnavailable if isinstance(exc, sqlite3.OperationalError) else BackendError
+    return kind(f"{where}: {exc}")

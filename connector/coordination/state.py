@@ -34,6 +34,8 @@ _ACK_CHUNK = 500
 #: Entries read per query when a run's entries are listed.
 _ENTRY_PAGE = 1000
 _CHECK = b"lowcode-connector state"
+TABLES = ("connector_meta", "connector_feeds", "connector_events", "connector_runs",
+          "connector_run_entries")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Database(ABC):
     #: The column type of an autoincrementing key, and the collation that sorts text by code.
     serial: str
     bytewise: str
+    #: A query of the names of the tables that exist.
+    tables_sql: str
     #: A statement that makes creating the tables exclusive, where BEGIN does not.
     lock_schema: str | None = None
 
@@ -115,11 +119,23 @@ class SQLStateStore:
     def __init__(self, database: Database, cipher: Cipher | None) -> None:
         self._db = database
         self._cipher = cipher
+        try:
+            self._prepare()
+        except BaseException:
+            database.close()
+            raise
+
+    def _prepare(self) -> None:
+        """Make the tables that are missing, and check the state key against the state."""
+        database = self._db
         with database.transaction() as db:
-            if database.lock_schema:
-                db.execute(database.lock_schema)
-            for statement in _schema(database.serial, database.bytewise):
-                db.execute(statement)
+            # Tables made beforehand (by an owner) need no right to create them now.
+            existing = {row[0] for row in db.execute(database.tables_sql).fetchall()}
+            if not set(TABLES) <= existing:
+                if database.lock_schema:
+                    db.execute(database.lock_schema)
+                for statement in _schema(database.serial, database.bytewise):
+                    db.execute(statement)
             self._check_key(db)
 
     # -- trigger feeds ----------------------------------------------------------------------

@@ -136,6 +136,14 @@ def test_state_locations(tmp_path: Path, postgres_url: str) -> None:
         built.close()
 
 
+def test_a_state_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, " * 100)
+    with pytest.raises(ConfigurationError, match=f"CONNECTOR_STATE: cannot open the state at "
+                                                 f"{path}: file is not a database"):
+        build(Settings(state=str(path)))
+
+
 def test_an_unreachable_postgres_is_named_without_its_password() -> None:
     url = f"postgresql://user:pg-secret@127.0.0.1:{free_port()}/x"
     with pytest.raises(ConfigurationError) as refused:

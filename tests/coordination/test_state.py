@@ -7,18 +7,20 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 from children import SPAWN, open_store, run_processes, write_polls
 from cryptography.fernet import Fernet
+from servers import PostgresServer
 
 from connector.coordination import ConfigurationError, Cursor, Event, StaleFence, feed_key
 from connector.coordination import state as state_module
 from connector.coordination.encryption import Cipher
 from connector.coordination.sqlite_state import SQLiteStateStore, default_state_path
-from connector.coordination.state import SQLStateStore
+from connector.coordination.state import TABLES, SQLStateStore
 
 FEED = feed_key("vendorChanged", "company-1/user-1", {"since": "2024-01-01"})
 
@@ -30,13 +32,11 @@ def event(number: int, position: str | None = None) -> Event:
 
 def stored_rows(location: str) -> list[tuple]:
     """Every row of every table, read straight from the database."""
-    tables = ["connector_meta", "connector_feeds", "connector_events", "connector_runs",
-              "connector_run_entries"]
     if location.startswith("postgresql://"):
         with psycopg.connect(location) as db:
-            return [row for table in tables for row in db.execute(f"SELECT * FROM {table}")]
+            return [row for table in TABLES for row in db.execute(f"SELECT * FROM {table}")]
     with sqlite3.connect(location) as db:
-        return [row for table in tables for row in db.execute(f"SELECT * FROM {table}")]
+        return [row for table in TABLES for row in db.execute(f"SELECT * FROM {table}")]
 
 
 # -- feeds ------------------------------------------------------------------------------------
@@ -239,6 +239,25 @@ def test_a_plain_state_refuses_a_key(state_location: str) -> None:
     open_store(state_location).close()
     with pytest.raises(ConfigurationError, match="created without CONNECTOR_STATE_KEY"):
         open_store(state_location, Cipher(Fernet.generate_key().decode(), "K"))
+
+
+def test_a_worker_that_may_not_create_tables_uses_those_made_for_it(
+        postgres_server: PostgresServer, postgres_url: str) -> None:
+    open_store(postgres_url).close()  # as the owner: the tables are made
+    role = f"worker_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_url, autocommit=True) as owner:
+        owner.execute(f"CREATE ROLE {role} LOGIN")
+        owner.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                      f"TO {role}")
+        owner.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        assert not owner.execute(
+            f"SELECT has_schema_privilege('{role}', 'public', 'CREATE')").fetchone()[0]
+    as_worker = postgres_url.replace(f"{postgres_server.superuser}@", f"{role}@")
+    store = open_store(as_worker)
+    try:
+        assert store.commit_poll(FEED, 1, "c", [event(1)]) == [event(1)]
+    finally:
+        store.close()
 
 
 def test_the_sqlite_file_is_owner_only(tmp_path: Path) -> None:
