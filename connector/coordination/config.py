@@ -169,7 +169,7 @@ def _state(location: str, key: str | None) -> Callable[[], StateStore]:
     cipher = Cipher(key, key_setting) if (key or "").strip() else None
     if location.lower().startswith(POSTGRES_SCHEMES):
         try:
-            import psycopg  # noqa: F401 - the extra is what is missing, say so now
+            import psycopg  # noqa: F401 - missing? say which extra, now
 
             from connector.coordination.postgres_state import PostgresStateStore
         except ImportError:

@@ -106,8 +106,8 @@ class Database(ABC):
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Any]:
         """A connection inside one transaction: `execute(sql, params)` returns a cursor.
-        SQL is written with `?` placeholders. Failures to reach the database raise
-        BackendUnavailable and roll back."""
+        SQL is written with `?` placeholders. A failure rolls back and raises
+        BackendUnavailable (no answer; may pass) or BackendError (refused)."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -239,7 +239,7 @@ def test_a_newcomer_does_not_jump_the_line(redis_url: str, redis_client: redis.R
 
 def test_a_killed_holders_slot_comes_back_within_one_lease(
         redis_url: str, redis_client: redis.Redis, record_property) -> None:
-    lease = 1.0
+    lease = 1.5
     held = SPAWN.Event()
     holder = SPAWN.Process(target=hold_slots_forever, args=(redis_url, "acme", 2, lease, held))
     holder.start()
