@@ -207,9 +207,11 @@ def kill(process: subprocess.Popen) -> None:
 def redis_server() -> Iterator[RedisServer]:
     """One redis-server for the session (empty, no persistence)."""
     require(REDIS_BINARY, "redis-server")
-    server = RedisServer().start()
-    yield server
-    server.close()
+    server = RedisServer()
+    try:
+        yield server.start()
+    finally:
+        server.close()
 
 
 @pytest.fixture()
@@ -226,9 +228,11 @@ def redis_url(redis_server: RedisServer) -> str:
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL cluster for the session."""
     require(POSTGRES_BIN / "initdb", "postgresql")
-    server = PostgresServer().start()
-    yield server
-    server.close()
+    server = PostgresServer()
+    try:
+        yield server.start()
+    finally:
+        server.close()
 
 
 @pytest.fixture()

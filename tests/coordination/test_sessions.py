@@ -57,20 +57,15 @@ def test_a_session_put_is_got_back_whole(cache: SessionCache) -> None:
     assert cache.get("conn-2") is None
 
 
-def test_a_session_is_dropped_when_its_ttl_ends(cache: SessionCache) -> None:
-    cache.put("conn-1", session(), ttl=1.0)
-    assert cache.get("conn-1") is not None
+def test_a_session_is_dropped_at_its_ttl_and_never_kept_past_its_expiry(
+        cache: SessionCache) -> None:
+    cache.put("by-ttl", session(), ttl=1.0)
+    cache.put("by-expiry", expiring_in(1.0), ttl=3600)
+    assert cache.get("by-ttl") is not None and cache.get("by-expiry") is not None
     time.sleep(1.2)
-    assert cache.get("conn-1") is None
-
-
-def test_a_session_is_never_kept_past_its_expiry(cache: SessionCache) -> None:
-    cache.put("conn-1", expiring_in(1.0), ttl=3600)
-    assert cache.get("conn-1") is not None
-    time.sleep(1.2)
-    assert cache.get("conn-1") is None
-    cache.put("conn-1", expiring_in(-60), ttl=3600)  # expired already: not kept at all
-    assert cache.get("conn-1") is None
+    assert cache.get("by-ttl") is None and cache.get("by-expiry") is None
+    cache.put("expired", expiring_in(-60), ttl=3600)  # expired already: not kept at all
+    assert cache.get("expired") is None
 
 
 def test_invalidation_drops_only_the_session_that_failed(cache: SessionCache) -> None:
