@@ -25,7 +25,8 @@ class Cipher:
         except ImportError:
             raise ConfigurationError(
                 f"{setting} is set but the cryptography package is not installed: "
-                "pip install 'lowcode-connector[redis]' or '[postgres]'") from None
+                "pip install cryptography (the extras [redis] and [postgres] bring it)") \
+                from None
         parts = [part.strip() for part in keys.split(",") if part.strip()]
         if not parts:
             raise ConfigurationError(f"{setting} is empty; make a key with: {MAKE_KEY}")
