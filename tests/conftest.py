@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Real redis-server and PostgreSQL for every folder that needs them (started once per session).
+from servers import postgres_server, postgres_url, redis_server, redis_url  # noqa: F401
+
 from connector.core import Connector, load_connector
 
 ROOT = Path(__file__).resolve().parent.parent
