@@ -11,9 +11,10 @@ import click
 
 from connector import jsontext
 from connector.bulk import run_bulk
-from connector.cli.app import connector_of, main
+from connector.cli.app import connector_of, json_option
 from connector.cli.options import (
     connection_options,
+    emit,
     emit_output,
     input_options,
     open_connection,
@@ -24,31 +25,38 @@ from connector.errors import GATEWAY_EXIT, InputError, InputProblem
 from connector.journal import InputIdentity
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @input_options
 @click.option("--connection", "connection_file", metavar="FILE",
               help="Show the sender id of this connection (secrets are always redacted).")
+@json_option
 @click.pass_context
 def render(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
-           connection_file: str | None) -> None:
+           connection_file: str | None, as_json: bool) -> None:
     """Print the request an action would send, secrets redacted. Sends nothing."""
     connector = connector_of(ctx)
     connection = connector.connection(file=connection_file) if connection_file else None
-    click.echo(connector.render(key, read_inputs(input_file, settings), connection))
+    text = connector.render(key, read_inputs(input_file, settings), connection)
+    if as_json:
+        emit({"request": text, "format": connector.protocol.request_format})
+    else:
+        click.echo(text)
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @input_options
 @connection_options
 @click.option("--jsonl", is_flag=True,
               help="For list actions: stream one JSON record per line as pages arrive.")
+@json_option
 @click.pass_context
 def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
         connection_file: str | None, profile: str | None, use_sandbox: bool,
-        jsonl: bool) -> None:
-    """Run an action and print its output as JSON."""
+        jsonl: bool, as_json: bool) -> None:
+    """Run an action and print its output as JSON (always JSON; --jsonl for one record a
+    line)."""
     connector = connector_of(ctx)
     inputs = read_inputs(input_file, settings)
     with open_connection(ctx, connection_file, profile, use_sandbox) as connection:
@@ -59,13 +67,15 @@ def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[st
         emit_output(ctx, connector.invoke(key, inputs, connection))
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @input_options
 @connection_options
+@json_option
 @click.pass_context
 def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
-             connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
+             connection_file: str | None, profile: str | None, use_sandbox: bool,
+             as_json: bool) -> None:
     """Print a data source's items as [{"key": ..., "label": ...}]."""
     connector = connector_of(ctx)
     inputs = read_inputs(input_file, settings)
@@ -73,7 +83,7 @@ def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tup
         emit_output(ctx, connector.picklist(key, inputs, connection))
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @click.option("--input", "input_file", required=True, metavar="FILE|-",
               help="One JSON object of inputs per line (JSON lines).")
@@ -87,10 +97,12 @@ def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tup
               help="Each batch is all or nothing (transaction=\"true\").")
 @click.option("--batch-size", type=click.IntRange(1, 100), help="Functions per request.")
 @connection_options
+@json_option
 @click.pass_context
 def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None,
          retry_failed: bool, transaction: bool, batch_size: int | None,
-         connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
+         connection_file: str | None, profile: str | None, use_sandbox: bool,
+         as_json: bool) -> None:
     """Run an action for every line of a JSON-lines file; print one result line per record.
 
     Results come in input order, each {"index", "status", "data" or "error"}; a line that is

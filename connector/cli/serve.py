@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from connector.cli.app import connector_of, main
+from connector.cli.app import connector_of
 from connector.cli.options import sandbox_db
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")

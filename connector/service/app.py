@@ -27,13 +27,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from connector.catalog import describe_action, describe_datasource, export_catalog
-from connector.connection import check_connection
+from connector.connection import check_connection, secret_fields
 from connector.core import Connector
 from connector.errors import ConnectorError, InputError, InputProblem
 from connector.inputs import prepare_inputs
 from connector.service.auth import BearerAuth
 from connector.service.envelope import Check, is_object, is_positive_int, is_string, parse_body
-from connector.service.errors import Scrubber, secret_fields
+from connector.service.errors import Scrubber
 from connector.service.headers import SecurityHeaders
 from connector.service.limits import BodyLimit, BodyTooLarge
 from connector.service.openapi import build_openapi

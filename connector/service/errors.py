@@ -10,7 +10,7 @@ for the company 503 with Retry-After. See docs/service.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from connector.errors import (
@@ -57,12 +57,6 @@ def status_for(exc: ConnectorError) -> int:
     if isinstance(exc, GatewayError):
         return 502
     return 500
-
-
-def secret_fields(connection_schema: Mapping[str, Any]) -> set[str]:
-    """Connection fields the schema marks as secret (format password or writeOnly)."""
-    return {name for name, prop in connection_schema.get("properties", {}).items()
-            if prop.get("format") == "password" or prop.get("writeOnly")}
 
 
 class Scrubber:
