@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -142,11 +143,10 @@ def _cache_salt(path: Path, protocols: Mapping[str, Callable[..., Any]],
                 filters: Mapping[str, Callable[..., Any]]) -> list[str]:
     """What a checked manifest depends on besides its files: where it is, the checking code
     (this module, the manifest schema, each protocol's module) and the registered names."""
-    import inspect
-
     code = [Path(__file__), _SCHEMA_PATH]
-    code += [Path(inspect.getfile(factory)) for factory in protocols.values()]
-    return [str(path), *(f"{p}={manifestcache.digest(p)}" for p in code),
+    code += [Path(sys.modules[factory.__module__].__file__ or "") for factory in
+             protocols.values()]
+    return [str(path), *(f"{p}={manifestcache.stamp(p)}" for p in code),
             "protocols=" + ",".join(sorted(protocols)), "filters=" + ",".join(sorted(filters))]
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 SWITCH = "CONNECTOR_MANIFEST_CACHE"
 
 
@@ -49,6 +49,16 @@ def entry_key(manifest: bytes, salt: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
+def stamp(path: Path) -> list[int] | None:
+    """Size and modification time: when both are as recorded, the contents are taken to be
+    (git's index makes the same bet); otherwise the contents are compared."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
 def load(key: str) -> dict[str, Any] | None:
     """The cached data, when every file it depends on still has the recorded contents."""
     try:
@@ -58,15 +68,21 @@ def load(key: str) -> dict[str, Any] | None:
     if not isinstance(entry, dict) or entry.get("format") != FORMAT:
         return None
     depends = entry.get("depends")
-    if not isinstance(depends, dict) or any(digest(Path(path)) != recorded
-                                            for path, recorded in depends.items()):
+    if not isinstance(depends, dict) or not all(_unchanged(Path(path), recorded)
+                                                for path, recorded in depends.items()):
         return None
     return entry.get("data")
 
 
+def _unchanged(path: Path, recorded: Any) -> bool:
+    if not isinstance(recorded, list) or len(recorded) != 2:
+        return False
+    return stamp(path) == recorded[1] or digest(path) == recorded[0]
+
+
 def store(key: str, data: Mapping[str, Any], files: Iterable[Path]) -> None:
     """Write an entry atomically; a cache that cannot be written is simply not used."""
-    depends = {str(path): digest(path) for path in sorted(set(files))}
+    depends = {str(path): [digest(path), stamp(path)] for path in sorted(set(files))}
     text = json.dumps({"format": FORMAT, "depends": depends, "data": data})
     directory = cache_dir()
     try:
