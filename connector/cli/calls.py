@@ -70,17 +70,30 @@ def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[st
 @click.command()
 @click.argument("key")
 @input_options
+@click.option("--search", metavar="TEXT",
+              help="Only items whose label contains TEXT (matched by the gateway's query).")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="One page of at most N items, in the gateway's order, with next_cursor.")
+@click.option("--cursor", metavar="CURSOR", help="The page after the one that gave this "
+                                                 "next_cursor (same inputs and search).")
 @connection_options
 @json_option
 @click.pass_context
 def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
+             search: str | None, limit: int | None, cursor: str | None,
              connection_file: str | None, profile: str | None, use_sandbox: bool,
              as_json: bool) -> None:
-    """Print a data source's items as [{"key": ..., "label": ...}]."""
+    """Print a data source's items as [{"key": ..., "label": ...}], sorted by label; with
+    --limit or --cursor, one page: {"items": [...], "next_cursor": ...}."""
     connector = connector_of(ctx)
     inputs = read_inputs(input_file, settings)
     with open_connection(ctx, connection_file, profile, use_sandbox) as connection:
-        emit_output(ctx, connector.picklist(key, inputs, connection))
+        if limit is None and cursor is None:
+            emit_output(ctx, connector.picklist(key, inputs, connection, search=search))
+            return
+        page = connector.picklist_page(key, inputs, connection, search=search, cursor=cursor,
+                                       limit=limit)
+        emit_output(ctx, {"items": page.items, "next_cursor": page.cursor})
 
 
 @click.command()

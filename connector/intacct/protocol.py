@@ -155,6 +155,12 @@ class IntacctProtocol:
     def example_matches(self, mode: str, data: Any) -> bool:
         return shaping.example_matches(mode, data)
 
+    def scaffold_action(self, key: str, label: str) -> dict[str, Any]:
+        """The files `connector new action` writes (connector.intacct.scaffold)."""
+        from connector.intacct.scaffold import action_files
+
+        return action_files(key, label)
+
     @contextlib.contextmanager
     def sandbox(self, db: str, seed: str | None) -> Iterator[dict[str, Any]]:
         """The embedded gateway emulator (connector.intacct.sandbox), yielding a connection."""
