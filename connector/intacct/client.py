@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import requests
 import urllib3.exceptions
 from lxml import etree
 
+from connector import telemetry
 from connector.calls import CallOptions, RetryPolicy
 from connector.errors import (
     AuthenticationError,
@@ -43,6 +45,7 @@ from connector.settings import Settings
 log = logging.getLogger("connector.intacct")
 
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+PROTOCOL = "intacct-xml"  # the name telemetry reports carry
 SENSITIVE_TAGS = (
     "password", "sessionid", "TAXID", "SSN", "SOCIALSECURITYNUMBER", "ACHACCOUNTNUMBER",
     "ACHBANKROUTINGNUMBER", "ROUTINGNUMBER", "ROUTINGNO", "BANKACCOUNTNO", "BANKACCOUNTNUMBER",
@@ -81,7 +84,10 @@ def _slot(limiter: threading.BoundedSemaphore, company: str, options: CallOption
     remaining = options.remaining()
     wait = options.slot_wait_s if remaining is None else max(0.0, min(options.slot_wait_s,
                                                                      remaining))
-    if not limiter.acquire(timeout=wait):
+    started = time.monotonic()
+    acquired = limiter.acquire(timeout=wait)
+    telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
+    if not acquired:
         if remaining is not None and wait < options.slot_wait_s:
             raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
                                    f"company {company}'s request slots; nothing was sent")
@@ -191,6 +197,15 @@ class IntacctClient:
                 self._session = None
 
     def _open_session(self, options: CallOptions) -> _Session:
+        try:
+            session = self._sign_in(options)
+        except Exception:
+            telemetry.sign_in(PROTOCOL, "failed")  # telemetry: sign-in
+            raise
+        telemetry.sign_in(PROTOCOL, "ok")  # telemetry: sign-in
+        return session
+
+    def _sign_in(self, options: CallOptions) -> _Session:
         body = etree.Element("getAPISession")
         if self._login.entity_id:
             etree.SubElement(body, "locationid").text = self._login.entity_id
@@ -218,7 +233,13 @@ class IntacctClient:
             sender_password=self._connection["senderPassword"], controlid=str(uuid.uuid4()),
             auth=auth, functions=numbered, transaction=options.transaction)
 
+        attempts = 0
+
         def attempt() -> Response:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                telemetry.retry(PROTOCOL)  # telemetry: retry
             response = self._post(url, payload, options)
             if track_session:
                 self._slide_session(response)
@@ -250,7 +271,18 @@ class IntacctClient:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request to %s:\n%s", url, self.redactor.bytes(payload))
         with _slot(self._limiter, self._company, options):
-            http = self._exchange(url, payload, headers, timeout)
+            started = time.monotonic()
+            try:
+                http = self._exchange(url, payload, headers, timeout)
+            except TransportError as exc:  # telemetry: a gateway call without an answer
+                telemetry.gateway_call(PROTOCOL, "timeout" if exc.timeout else "unreachable",
+                                       time.monotonic() - started)
+                raise
+            telemetry.gateway_call(  # telemetry: a gateway call and its HTTP status
+                PROTOCOL, "ok" if http.status_code < 400 else f"http_{http.status_code}",
+                time.monotonic() - started)
+            if http.status_code == 429:
+                telemetry.rate_limited(PROTOCOL)  # telemetry: rate limited
         if log.isEnabledFor(logging.DEBUG):
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
