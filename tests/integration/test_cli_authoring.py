@@ -106,3 +106,16 @@ def test_the_cache_sees_an_edited_schema_and_ignores_a_broken_entry(tmp_path, ca
     assert load_connector(manifest, registry=registry).action("getVendor").schema[
         "properties"]["recordNo"]["title"] == "Vendor Record"
     assert manifestcache.enabled({"CONNECTOR_MANIFEST_CACHE": "0"}) is False
+
+
+def test_docs_authoring_is_generated_from_the_code(connector):
+    """docs/authoring.md is what `python -m connector.authoring` prints: regenerate it after
+    changing the manifest schema, a helper, a filter, an output mode or a hook."""
+    from connector.authoring import render
+
+    text = render(connector)
+    assert (ROOT / "docs" / "authoring.md").read_text() == text
+    for needle in ("`manifest_version`", "`actions[].ui_callable`", "`x-datasource:",
+                   "| `el` | function |", "| `ymd` | filter |", "| `records` |",
+                   "| `register_middleware` |", "connector new plugin acme-tools"):
+        assert needle in text
