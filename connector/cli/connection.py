@@ -7,7 +7,7 @@ import click
 
 from connector.cli.app import connector_of, json_option
 from connector.cli.options import connection_options, emit, open_connection
-from connector.connection import ORDER, find_connection, secret_fields
+from connector.connection import ORDER, Found, find_connection, secret_fields
 
 MASK = "***"
 
@@ -31,10 +31,12 @@ def show(ctx: click.Context, connection_file: str | None, profile: str | None,
     """
     connector = connector_of(ctx)
     if use_sandbox:
-        raise click.UsageError("--sandbox makes its own connection; run `connector connection "
-                               "test --sandbox` to try it")
-    found = find_connection(connector.manifest.connection, file=connection_file,
-                            profile=profile)
+        with open_connection(ctx, None, None, True) as values:
+            found = Found(dict(values), {name: "the embedded sandbox (--sandbox)"
+                                         for name in values})
+    else:
+        found = find_connection(connector.manifest.connection, file=connection_file,
+                                profile=profile)
     hidden = secret_fields(connector.manifest.connection_schema)
     rows = [{"field": name, "value": MASK if name in hidden else value,
              "source": found.sources[name]} for name, value in found.values.items()]
