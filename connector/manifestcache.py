@@ -83,7 +83,10 @@ def _unchanged(path: Path, recorded: Any) -> bool:
 def store(key: str, data: Mapping[str, Any], files: Iterable[Path]) -> None:
     """Write an entry atomically; a cache that cannot be written is simply not used."""
     depends = {str(path): [digest(path), stamp(path)] for path in sorted(set(files))}
-    text = json.dumps({"format": FORMAT, "depends": depends, "data": data})
+    try:  # a manifest may hold what JSON cannot (a YAML date): then it is not cached
+        text = json.dumps({"format": FORMAT, "depends": depends, "data": data})
+    except (TypeError, ValueError):
+        return
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)

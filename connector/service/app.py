@@ -15,6 +15,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -279,8 +280,7 @@ class _Service:
             call = self.connector.prepare(key, body.get("inputs"))
             claim = idempotency.claim(self.state(), call, idempotency_key, name, connection,
                                       self.connector.manifest.connection_schema)
-            call = self.connector.prepare(key, body.get("inputs"),
-                                          controlids=list(claim.controlids))
+            call = replace(call, options=replace(call.options, controlids=claim.controlids))
             output = {"data": self.connector.run(call, connection)}
             headers = {idempotency.REPLAYED_HEADER: "true"} if claim.replayed else {}
             return APIResponse(self.scrub.value(output), headers=headers)
