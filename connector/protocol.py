@@ -112,8 +112,9 @@ class ConnectorProtocol(Protocol):
                         ) -> tuple[Any, ...]:
         """The query that lists a data source's records with only these fields."""
 
-    def client(self, connection: Mapping[str, Any], settings: Any) -> Client:
-        """A client for one connection."""
+    def client(self, connection: Mapping[str, Any], settings: Any, coordination: Any) -> Client:
+        """A client for one connection. `coordination` (connector.coordination.config) holds
+        the per-company slots, the session cache and the state store, local or shared."""
 
     def shape(self, call: Call, response: Response, results: Sequence[Result]) -> Any:
         """A successful call's output from its results (the whole response for context)."""

@@ -16,6 +16,7 @@ appears in them.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -118,6 +119,13 @@ def build(settings: Settings | None = None) -> Coordination:
         open_state = _state(_clean(settings.state), settings.state_key)
         undo.pop_all()
     return Coordination(coordinator, sessions, open_state)
+
+
+@functools.cache
+def process_coordination() -> Coordination:
+    """This process's coordination, built once from the environment: every connector in the
+    process shares its slots and sessions, as the gateway counts requests per company."""
+    return build()
 
 
 def _clean(value: str | None) -> str:

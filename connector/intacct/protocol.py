@@ -17,6 +17,7 @@ import jinja2
 from lxml import etree
 
 from connector.calls import Call
+from connector.coordination.config import Coordination
 from connector.intacct import shaping
 from connector.intacct.client import IntacctClient
 from connector.intacct.errors import DETAIL_SCHEMA, LAYERS
@@ -95,8 +96,9 @@ class IntacctProtocol:
             etree.SubElement(query, tag).text = text
         return (query,)
 
-    def client(self, connection: Mapping[str, Any], settings: Settings) -> IntacctClient:
-        return IntacctClient(connection, settings)
+    def client(self, connection: Mapping[str, Any], settings: Settings,
+               coordination: Coordination) -> IntacctClient:
+        return IntacctClient(connection, settings, coordination)
 
     # -- answers --------------------------------------------------------------------------
 

@@ -169,7 +169,7 @@ class TinyJSONProtocol:
         return ({"method": "list", "params": {"object": source.object, "fields": list(fields),
                                               "limit": page_size}},)
 
-    def client(self, connection: Mapping[str, Any], settings: Any) -> Client:
+    def client(self, connection: Mapping[str, Any], settings: Any, coordination: Any) -> Client:
         return Client(connection)
 
     def shape(self, call: Call, response: Response, results: Sequence[Result]) -> Any:
