@@ -8,6 +8,7 @@ microseconds per call. Every answer has a deadline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import shutil
@@ -57,13 +58,16 @@ class NodeSDK:
         return self._ask({"check": action})
 
     def close(self) -> None:
-        if self._process.poll() is None:
+        """Close Node's input, which ends it; kill it if it does not end within 10 s."""
+        with contextlib.suppress(BrokenPipeError):  # (Node had stopped already)
             self._process.stdin.close()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=10)
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=10)
+        self._process.stdout.close()
+        self._process.stderr.close()
 
     def __enter__(self) -> NodeSDK:
         return self

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import sys
 from collections.abc import Callable
@@ -63,7 +64,8 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def measure(sizes: dict[str, Any], say: Callable[[str], None]) -> dict[str, Any]:
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {"machine": machine(), "date": dt.date.today().isoformat(),
+                               "load_average": {"start": os.getloadavg()[0]}}
     say("B1 client overhead per call")
     figures["b1"] = overhead.run(number=sizes["b1_calls"], repeat=sizes["b1_repeat"])
     say("B2 a 1,000-record page")
@@ -86,6 +88,7 @@ def measure(sizes: dict[str, Any], say: Callable[[str], None]) -> dict[str, Any]
     say("sandbox requests/second")
     figures["rps"] = {workload: {str(clients): rps for clients, rps in by_clients.items()}
                       for workload, by_clients in sandbox_rps.run(sizes["rps_seconds"]).items()}
+    figures["load_average"]["end"] = os.getloadavg()[0]
     return figures
 
 
@@ -136,15 +139,16 @@ def table(rows: list[tuple[str, ...]]) -> str:
                      for row in rows)
 
 
-def markdown(f: dict[str, Any], command: str) -> str:
+def markdown(f: dict[str, Any]) -> str:
     rows = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in verdicts(f))
     sections = (_b1(f["b1"]), _b2(f["b2"]), _b3(f["b3"]), _b4(f["b4"]), _b5(f["b5"]),
                 _cli(f["cli"]), _load(f["load"]), _rps(f["rps"]), _corrections(f))
     return f"""# Benchmark results
 
-Machine: {machine()}. Measured {dt.date.today().isoformat()} with `{command}`.
-The machine is shared and noisy: contenders are timed side by side, taking turns round after
-round, and every ratio is the median of the ratios within each round.
+Machine: {f['machine']}. Measured {f['date']} with `{f['command']}`.
+The machine is shared with other work (load average {f['load_average']['start']:.1f} when the
+run began, {f['load_average']['end']:.1f} when it ended): contenders are timed side by side,
+taking turns round after round, and every ratio is the median of the ratios within each round.
 
 | Benchmark | Result | Goal | |
 |---|---|---|---|
@@ -201,10 +205,11 @@ process, warmed up, and takes its turn between the Python contenders{skipped}.
 {row(f"createVendor, {b1['inputs']} inputs", c)}
 {row("getVendor", g)}
 
-Checked on each contender's request before timing (createVendor): fields sent: {fields};
-the same function body as the connector's: {same}{f" ({own_names})" if own_names else ""}; a
-value with markup
-(`{overhead.MARKUP}`) arrives as text, escaped: {escapes}.
+Checked on each contender's createVendor request before timing:
+
+- fields sent: {fields};
+- the same function body as the connector's: {same}{f" ({own_names})" if own_names else ""};
+- a value with markup, `{overhead.MARKUP}`, arrives as text (escaped): {escapes}.
 
 Where the connector's call goes, timed inside real calls (each stage's own time; nothing is
 run twice, so the template's figure is the Jinja rendering alone and production's parsing of
@@ -470,14 +475,14 @@ def main() -> None:
     else:
         figures = measure(sizes, lambda text: print(f"... {text}", file=sys.stderr,
                                                      flush=True))
+        figures["command"] = "python benchmarks/run.py" + (" --quick" if args.quick else "")
     rows = [("Benchmark", "Result", "Goal", ""), *verdicts(figures)]
     print(table(rows))
     if args.json is not None:
         args.json.write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
     output = args.output or (None if args.quick else RESULTS)
     if output is not None:
-        command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-        output.write_text(markdown(figures, command), encoding="utf-8")
+        output.write_text(markdown(figures), encoding="utf-8")
         print(f"\nwrote {output}")
 
 
