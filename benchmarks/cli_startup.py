@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import top_functions
+from harness import median_ratio, ratio_quartiles, top_functions
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTOR = Path(sys.executable).with_name("connector")
@@ -54,8 +54,8 @@ def run(rounds: int = 15, top: int = 10) -> dict[str, Any]:
         imports = import_times(args)
         figures[name] = {
             "ms": round(statistics.median(runs[name]) * 1000, 1),
-            "vs_floor": round(statistics.median(c / f for c, f in zip(runs[name], floor,
-                                                                        strict=True)), 2),
+            "vs_floor": round(median_ratio(runs[name], floor), 2),
+            "vs_floor_quartiles": ratio_quartiles(runs[name], floor),
             "imports_total_ms": round(sum(imports.values()), 1),
             "imports_ms": dict(sorted(imports.items(), key=lambda item: item[1],
                                       reverse=True)[:top]),

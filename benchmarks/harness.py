@@ -68,6 +68,15 @@ def median_ratio(numerators: list[float], denominators: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(numerators, denominators, strict=True))
 
 
+def ratio_quartiles(numerators: list[float], denominators: list[float]) -> list[float]:
+    """The first and third quartiles of round-by-round ratios: how far the rounds disagree."""
+    ratios = [a / b for a, b in zip(numerators, denominators, strict=True)]
+    if len(ratios) < 2:
+        return [ratios[0], ratios[0]]
+    first, _, third = statistics.quantiles(ratios, n=4)
+    return [round(first, 2), round(third, 2)]
+
+
 def profile_top(function: Callable[[], Any], *, number: int, top: int = 10
                 ) -> list[dict[str, Any]]:
     """The functions `function` spends the most of its own time in, per call (cProfile).

@@ -31,7 +31,15 @@ from typing import Any
 
 import floor
 import node_sdk
-from harness import Contender, compare_per_call, exchanges, looped, median_ratio, profile_top
+from harness import (
+    Contender,
+    compare_per_call,
+    exchanges,
+    looped,
+    median_ratio,
+    profile_top,
+    ratio_quartiles,
+)
 from lxml import etree
 
 from connector.core import Connector, load_connector
@@ -283,11 +291,12 @@ def stages(call: Callable[[], Any], *, number: int, repeat: int) -> dict[str, fl
 
 # -- the measurement ----------------------------------------------------------------------
 
-def run(number: int = 300, repeat: int = 9) -> dict[str, Any]:
+def run(number: int = 50, repeat: int = 54) -> dict[str, Any]:
     connector = load_connector()
     inputs = vendor_inputs(connector)
     canned = capture(connector, inputs)
-    figures: dict[str, Any] = {"inputs": len(inputs) + 1, "node_skipped": node_sdk.unavailable()}
+    figures: dict[str, Any] = {"inputs": len(inputs) + 1, "calls_per_round": number,
+                               "rounds": repeat, "node_skipped": node_sdk.unavailable()}
     with node_contender(inputs, canned) as node:
         for action, call_inputs in (("createVendor", inputs),
                                     ("getVendor", {"recordNo": RECORDNO})):
@@ -307,6 +316,7 @@ def _measure(contenders: Contenders, *, number: int, repeat: int) -> dict[str, A
     for other in runs:
         if other != "connector":
             figures[f"vs_{other}"] = round(median_ratio(runs["connector"], runs[other]), 2)
+            figures[f"vs_{other}_quartiles"] = ratio_quartiles(runs["connector"], runs[other])
     figures["stages_us"] = stages(contenders.invoke, number=number, repeat=repeat)
     figures["profile"] = profile_top(contenders.invoke, number=number)
     return figures
