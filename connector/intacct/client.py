@@ -56,8 +56,6 @@ SIGN_INS_PER_CALL = 2
 SLOT_RETRY_AFTER_S = 1.0
 # HTTP statuses with which the gateway's front refuses a request before any work is done.
 _REFUSED_BEFORE_WORK = {429, 503}
-# How long a company slot outlives a holder that died (renewed while the request runs).
-SLOT_LEASE_S = 10.0
 # How long a signed-in session is kept at most, whatever its timeout says.
 SESSION_MAX_AGE_S = 24 * 3600.0
 
@@ -245,7 +243,7 @@ class IntacctClient:
         wait = _bounded_wait(options)
         try:
             with self._coordination.coordinator.slot(self._company, self._concurrency, wait=wait,
-                                                     lease=SLOT_LEASE_S):
+                                                     lease=self._coordination.slot_lease):
                 yield
         except SlotTimeout:
             if wait < options.slot_wait_s:
