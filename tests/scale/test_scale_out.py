@@ -4,7 +4,9 @@ benchmarks/RESULTS.md (benchmarks/scale_out.py); here the non-timing facts are a
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import requests
 from conftest import COMPANIES, SLOT_LEASE, load_client
 from servers import kill
 
@@ -158,3 +161,35 @@ def test_bulk_on_dramatiq_workers_survives_two_workers_killed_while_holding_slot
     assert all(r["status"] == "success" for r in results)
     assert sorted(stored) == sorted(r["vendorId"] for r in records)  # each once
     assert held["held"] == 0 and held["refused"] == 0
+
+
+def test_the_service_under_uvicorn_workers_shares_the_company_limit_and_the_session(
+        companies_sandbox, scale_env, spawn, tmp_path):
+    connections = tmp_path / "connections.json"
+    connections.write_text(json.dumps({"sandbox": companies_sandbox.connection}))
+    connections.chmod(0o600)
+    token = "scale-out-service-token-0123456789"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**scale_env, "CONNECTOR_CONNECTIONS": str(connections),
+           "CONNECTOR_SERVICE_TOKEN": token}
+    spawn([sys.executable, "-m", "uvicorn", "--factory", "connector.service.factory:app",
+           "--workers", "3", "--host", "127.0.0.1", "--port", str(port)], env, "uvicorn.log")
+    url = f"http://127.0.0.1:{port}"
+    wait_for("the service", lambda: _answers(f"{url}/health"))
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(lambda _: requests.post(
+            f"{url}/actions/queryAndList/invoke", json={"inputs": QUERY},
+            headers={"Authorization": f"Bearer {token}"}, timeout=60), range(24)))
+    assert [a.status_code for a in answers] == [200] * 24
+    stats = companies_sandbox.stats.snapshot()
+    assert stats["companies"]["SANDBOX"] == {"peak_in_flight": 2, "held": 0, "refused": 0}
+    assert stats["sessions_created"] == 1
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
