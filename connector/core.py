@@ -25,6 +25,7 @@ from typing import Any
 
 from connector.calls import OVERRIDES, Call, CallOptions, Outcome, OutputSpec
 from connector.connection import resolve_connection
+from connector.coordination.config import Coordination, process_coordination
 from connector.errors import (
     ConnectorError,
     InputError,
@@ -60,8 +61,10 @@ Middleware = Callable[[Execution, Proceed], list[Outcome]]
 class Connector:
     """A loaded connector: its actions, data sources, connection schema, protocol and engine."""
 
-    def __init__(self, manifest: Manifest, registry: Registry) -> None:
+    def __init__(self, manifest: Manifest, registry: Registry,
+                 coordination: Coordination | None = None) -> None:
         self.manifest = manifest
+        self._coordination = coordination
         self.registry = registry
         self.protocol: ConnectorProtocol = manifest.protocol
         self.settings = manifest.settings
@@ -81,6 +84,14 @@ class Connector:
     @property
     def key(self) -> str:
         return self.manifest.connector["key"]
+
+    @property
+    def coordination(self) -> Coordination:
+        """Slots, sessions and state: what the connector was given, or the process's own
+        (built from the CONNECTOR_* environment; local and in memory when none is set)."""
+        if self._coordination is None:
+            self._coordination = process_coordination()
+        return self._coordination
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -110,7 +121,8 @@ class Connector:
             json.dumps(connection, sort_keys=True, default=str).encode()).hexdigest()
         with self._clients_lock:
             if fingerprint not in self._clients:
-                self._clients[fingerprint] = self.protocol.client(connection, self.settings)
+                self._clients[fingerprint] = self.protocol.client(connection, self.settings,
+                                                                  self.coordination)
             return self._clients[fingerprint]
 
     def redact(self, text: str) -> str:
@@ -172,7 +184,7 @@ class Connector:
         """The request that would be sent, secrets redacted; nothing is sent."""
         call = self.prepare(key, inputs)
         client = self.protocol.client(connection or self.placeholder_connection(),
-                                      self.settings)
+                                      self.settings, self.coordination)
         try:
             return client.preview(call.bodies, call.options)
         finally:
@@ -424,21 +436,23 @@ def load_manifest(path: str | Path, registry: Registry, *, cache: bool = True) -
 
 
 def load_connector(manifest: str | Path | None = None, *, plugins: Iterable[Any] = (),
-                   key: str | None = None, registry: Registry | None = None) -> Connector:
+                   key: str | None = None, registry: Registry | None = None,
+                   coordination: Coordination | None = None) -> Connector:
     """Load plugins (entry points + `plugins`) and the connector they registered.
 
     `manifest` loads that file instead of the registered one (e.g. to try a manifest you are
     writing); `key` picks one connector when several are registered; `registry` uses plugins
-    already collected instead.
+    already collected instead; `coordination` shares slots, sessions and state (default: the
+    process's own, from the CONNECTOR_* environment).
     """
     registry = registry or collect(plugin_manager(plugins))
     if manifest is not None:
-        return Connector(load_manifest(manifest, registry), registry)
+        return Connector(load_manifest(manifest, registry), registry, coordination)
     loaded = [load_manifest(r.value, registry) for r in registry.connectors]
     if not loaded:
         raise UnknownKey("no plugin registered a connector")
     for candidate in loaded:
         if key is None or candidate.connector["key"] == key:
-            return Connector(candidate, registry)
+            return Connector(candidate, registry, coordination)
     raise UnknownKey(f"no connector {key!r}; registered: "
                      + ", ".join(m.connector["key"] for m in loaded))

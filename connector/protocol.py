@@ -129,8 +129,9 @@ class ConnectorProtocol(Protocol):
     def continue_body(self, first: Any, token: str) -> Any:
         """The request for the page a token names, given the query's first request."""
 
-    def client(self, connection: Mapping[str, Any], settings: Any) -> Client:
-        """A client for one connection."""
+    def client(self, connection: Mapping[str, Any], settings: Any, coordination: Any) -> Client:
+        """A client for one connection. `coordination` (connector.coordination.config) holds
+        the per-company slots, the session cache and the state store, local or shared."""
 
     def shape(self, call: Call, response: Response, results: Sequence[Result]) -> Any:
         """A successful call's output from its results (the whole response for context)."""

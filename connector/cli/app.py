@@ -48,6 +48,7 @@ COMMANDS = {
     "connection": "connector.cli.connection:connection",
     "new": "connector.cli.scaffold:new",
     "serve": "connector.cli.serve:serve",
+    "worker": "connector.cli.work:worker",
 }
 
 

@@ -18,6 +18,7 @@ import jinja2
 from lxml import etree
 
 from connector.calls import Call, CallOptions
+from connector.coordination.config import Coordination
 from connector.errors import InputError, InputProblem
 from connector.intacct import shaping
 from connector.intacct.client import IntacctClient
@@ -144,8 +145,9 @@ class IntacctProtocol:
                 {"name": "entity", "ok": True, "detail": entity},
                 {"name": "endpoint", "ok": True, "detail": endpoint.strip() or "(not given)"}]
 
-    def client(self, connection: Mapping[str, Any], settings: Settings) -> IntacctClient:
-        return IntacctClient(connection, settings)
+    def client(self, connection: Mapping[str, Any], settings: Settings,
+               coordination: Coordination) -> IntacctClient:
+        return IntacctClient(connection, settings, coordination)
 
     # -- answers --------------------------------------------------------------------------
 

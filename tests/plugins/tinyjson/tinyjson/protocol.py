@@ -184,7 +184,7 @@ class TinyJSONProtocol:
     def continue_body(self, first: dict[str, Any], token: str) -> dict[str, Any]:
         return {**first, "params": {**first["params"], "cursor": token}}
 
-    def client(self, connection: Mapping[str, Any], settings: Any) -> Client:
+    def client(self, connection: Mapping[str, Any], settings: Any, coordination: Any) -> Client:
         return Client(connection)
 
     def shape(self, call: Call, response: Response, results: Sequence[Result]) -> Any:
