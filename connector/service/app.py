@@ -80,8 +80,8 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
     """The API application. `connections` maps names callers may use to connection objects
     (checked against the connection schema now); `token` is the bearer token every
     non-public route requires; CORS is off unless origins are given. `state` is the
-    StateStore that Idempotency-Key uses (default: the local SQLite store, opened on first
-    use); `log_format` the access log's ("text" or "json")."""
+    StateStore that Idempotency-Key uses (default: the connector's coordination's, opened on
+    first use); `log_format` the access log's ("text" or "json")."""
     service = _Service(connector, connections, token, state)
     routes = [
         Route("/", service.index, methods=["GET"]),
@@ -170,12 +170,12 @@ class _Service:
         self._openapi = build_openapi(connector, list(self.connections), self.version)
 
     def state(self) -> Any:
-        """The state store Idempotency-Key records inputs in (opened on first use)."""
+        """The state store Idempotency-Key records inputs in: the one given, else the
+        connector's coordination's (CONNECTOR_STATE: SQLite by default, PostgreSQL when workers
+        share it), opened on first use."""
         with self._state_lock:
             if self._state is None:
-                from connector.coordination.sqlite_state import SQLiteStateStore
-
-                self._state = SQLiteStateStore()
+                self._state = self.connector.coordination.state
             return self._state
 
     async def index(self, request: Request) -> Response:

@@ -119,7 +119,9 @@ def test_connection_test_signs_in_and_reports(tmp_path, sandbox):
         f"signed in as user {sandbox.config.user_id} of company {sandbox.config.company_id}")
     assert checks["read VENDOR (selectVendor)"]["ok"]
     wrong = tmp_path / "wrong.json"
-    wrong.write_text(json.dumps({**sandbox.connection, "userPassword": "not-the-password-77"}))
+    # Another user: the session cache is keyed by who signs in, not by the password.
+    wrong.write_text(json.dumps({**sandbox.connection, "userId": "nobody",
+                                 "userPassword": "not-the-password-77"}))
     failed = run("connection", "test", "--connection", str(wrong))
     assert failed.exit_code == 1
     assert failed.output.startswith("FAIL  sign in:")
