@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import click
 
-from connector.cli.options import sandbox_db
+from connector.cli.app import json_option
+from connector.cli.options import emit, sandbox_db
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @click.command()
-def reset() -> None:
+@json_option
+def reset(as_json: bool) -> None:
     """Delete the sandbox company of `--sandbox`; the next run seeds a fresh one."""
     path = sandbox_db(create=False)
     removed = [candidate for candidate in
@@ -22,14 +24,22 @@ def reset() -> None:
                if candidate.exists()]
     for candidate in removed:
         candidate.unlink()
+    if as_json:
+        emit({"path": str(path), "removed": [str(candidate) for candidate in removed]})
+        return
     click.echo(f"removed {path}" if removed else f"nothing to remove: {path} does not exist",
                err=True)
 
 
 @click.command()
-def path() -> None:
+@json_option
+def path(as_json: bool) -> None:
     """Print where `--sandbox` keeps its company."""
-    click.echo(str(sandbox_db(create=False)))
+    location = str(sandbox_db(create=False))
+    if as_json:
+        emit({"path": location})
+    else:
+        click.echo(location)
 
 
 class _WithFileCommands(click.Group):

@@ -58,6 +58,7 @@ def test_describe_json_is_the_whole_document(runner, connector):
     ["run", "getVendor", "--set", "recordNo=4001", "--sandbox"],
     ["picklist", "selectVendor", "--sandbox"], ["connection", "show"],
     ["connection", "test", "--sandbox"], ["new", "plugin", "json-probe", "--dir", "."],
+    ["sandbox", "path"], ["sandbox", "reset"],
 ], ids=lambda args: " ".join(args[:2]))
 def test_json_works_the_same_on_every_command(runner, args, monkeypatch, tmp_path):
     monkeypatch.setenv("INTACCT_USER_ID", "shown-user")
