@@ -3,7 +3,8 @@
 A Connector is a manifest, the protocol that runs it, and what plugins registered. Every way
 of running something is a thin adapter over the same two entry points, so middleware sees every
 call: `invoke` (one action), `iter_records` (a list action, streamed), `picklist` (a data
-source) and `connector.bulk.run_bulk` (many records, batched). The engine never reads a request
+source), `connector.bulk.run_bulk` (many records, batched) and `poll` (a trigger's change
+feed, connector.triggers). The engine never reads a request
 body or a response: the protocol renders, sends, pages and shapes; the engine validates,
 orders, batches and reports. One client per connection is kept, so sessions and HTTP
 connections are reused across calls and threads.
@@ -27,7 +28,13 @@ from connector.calls import OVERRIDES, Call, CallOptions, Outcome, OutputSpec
 from connector.connection import resolve_connection
 from connector.errors import ConnectorError, OutcomeUnknown, PluginConflict, UnknownKey
 from connector.inputs import prepare_inputs
-from connector.manifest import ActionSpec, DataSourceSpec, Manifest, check_plugin_action
+from connector.manifest import (
+    ActionSpec,
+    DataSourceSpec,
+    Manifest,
+    TriggerSpec,
+    check_plugin_action,
+)
 from connector.manifest import load_manifest as _load_manifest
 from connector.plugins import Registered, Registry, collect, plugin_manager
 from connector.protocol import Client, ConnectorProtocol, Result
@@ -65,6 +72,8 @@ class Connector:
                                                      plugin_actions)
         self.datasources: dict[str, DataSourceSpec] = _merge(
             "data source", owner, manifest.datasources, registry.datasources)
+        self.triggers: dict[str, TriggerSpec] = _merge("trigger", owner, manifest.triggers,
+                                                       registry.triggers)
         self._middleware: list[Middleware] = [r.value for r in registry.middleware]
         self._clients: dict[str, Client] = {}
         self._clients_lock = threading.Lock()
@@ -87,6 +96,13 @@ class Connector:
             return self.datasources[key]
         except KeyError:
             raise UnknownKey(f"no data source {key!r}{_suggest(key, self.datasources)}; see "
+                             "`connector actions`") from None
+
+    def trigger(self, key: str) -> TriggerSpec:
+        try:
+            return self.triggers[key]
+        except KeyError:
+            raise UnknownKey(f"no trigger {key!r}{_suggest(key, self.triggers)}; see "
                              "`connector actions`") from None
 
     def connection(self, *, file: str | Path | None = None, profile: str | None = None,
@@ -258,6 +274,22 @@ class Connector:
             row = {f: _text(record.get(f)) for f in fields}
             items.append({"key": row[key_field], "label": label_format.format(**row)})
         return sorted(items, key=lambda item: (item["label"].casefold(), item["key"]))
+
+
+    def poll(self, key: str, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any],
+             **options: Any) -> Any:
+        """One recurrence of a trigger: its unacknowledged events and an ack token
+        (connector.triggers.poller.poll, which takes `state`, `instance`, `max_events`)."""
+        from connector.triggers.poller import poll
+
+        return poll(self, key, inputs, connection, **options)
+
+    def ack(self, token: str, **options: Any) -> int:
+        """Acknowledge the events a poll returned with `token` (connector.triggers.poller.ack,
+        which takes `state`)."""
+        from connector.triggers.poller import ack
+
+        return ack(token, **options)
 
 
 def _records(client: Client, call: Call) -> Iterator[Any]:

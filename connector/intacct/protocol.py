@@ -17,13 +17,13 @@ import jinja2
 from lxml import etree
 
 from connector.calls import Call
-from connector.intacct import shaping
+from connector.intacct import polling, shaping
 from connector.intacct.client import IntacctClient
 from connector.intacct.errors import DETAIL_SCHEMA, LAYERS
 from connector.intacct.filters import DATE_FORMATS
 from connector.intacct.rawrequest import RawRequest
 from connector.intacct.response import Response, Result
-from connector.protocol import Limits
+from connector.protocol import ChangeQuery, ChangeStream, Limits
 from connector.settings import Settings
 from connector.xmlkit.inject import inject
 from connector.xmlkit.templates import compile_check, make_environment, render_xml
@@ -105,6 +105,11 @@ class IntacctProtocol:
 
     def example_matches(self, mode: str, data: Any) -> bool:
         return shaping.example_matches(mode, data)
+
+    def change_streams(self, query: ChangeQuery) -> tuple[ChangeStream, ChangeStream]:
+        """Changed records by (WHENMODIFIED, RECORDNO) and deletions from AUDITHISTORY
+        (connector.intacct.polling)."""
+        return polling.change_streams(query)
 
     @contextlib.contextmanager
     def sandbox(self, db: str, seed: str | None) -> Iterator[dict[str, Any]]:
