@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from connector.errors import FunctionError
+from connector.errors import ConnectorError, FunctionError
 from connector.protocol import Change, ChangeQuery, DeletionsHidden, Position, Read
 
 #: How the gateway writes a time, and a date (a date field used as a creation time).
@@ -40,7 +40,8 @@ def parse_stamp(text: str) -> datetime | None:
             return datetime.strptime(text, pattern)
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a gateway date or time (MM/DD/YYYY [HH:MM:SS])")
+    raise ConnectorError(f"the gateway returned the time {text!r}, which is not "
+                         "MM/DD/YYYY [HH:MM:SS]")
 
 
 def format_stamp(when: datetime) -> str:
@@ -194,7 +195,7 @@ def _all(conditions: Sequence[etree._Element | None]) -> etree._Element | None:
 def _position(row: dict[str, Any], time_field: str, key_field: str) -> Position:
     when = parse_stamp(row[time_field])
     if when is None:
-        raise ValueError(f"the gateway listed a record without {time_field}")
+        raise ConnectorError(f"the gateway listed a record without {time_field}")
     return when, str(row[key_field])
 
 

@@ -69,6 +69,24 @@ def test_creates_and_updates_are_stamped_by_the_sandbox_clock(client: Client) ->
         seconds=2))
 
 
+def test_a_database_stamped_in_iso_8601_is_restamped_once_in_the_gateways_format(
+        tmp_path) -> None:
+    from connector.intacct.sandbox.store import Store
+
+    path = str(tmp_path / "old.sqlite3")
+    old = Store(path)
+    recordno = old.insert("VENDOR", {"VENDORID": "OLD", "WHENCREATED": "2024-01-10T16:48:17Z",
+                                     "WHENMODIFIED": "2024-01-10T08:48:17-08:00"},
+                          id_value="OLD")
+    old._db.conn.execute("DELETE FROM sequences WHERE name = 'format:gateway-stamps'")
+    old.close()
+    reopened = Store(path)
+    vendor = reopened.get("VENDOR", recordno)
+    assert (vendor["WHENCREATED"], vendor["WHENMODIFIED"]) == ("01/10/2024 16:48:17",
+                                                               "01/10/2024 08:48:17")
+    reopened.close()
+
+
 def test_documents_keep_their_date_and_are_stamped_in_auwhencreated(client: Client) -> None:
     client.sandbox.clock.set(T0)
     reply = client.call(
