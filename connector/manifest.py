@@ -264,6 +264,25 @@ class _Checker:
             raise self.fail(location, f"{relative} must describe an object of inputs")
         return schema
 
+    def output_schema(self, where: list[Any], entry: dict[str, Any]) -> dict[str, Any] | None:
+        """The declared schema of what a trigger delivers (its `data`): the file
+        `output_schema` names, else `schemas/outputs/{key}.json` when it exists."""
+        relative = entry.get("output_schema", f"schemas/outputs/{entry['key']}.json")
+        if "output_schema" not in entry and not (self.path.parent / relative).is_file():
+            return None
+        location = [*where, "output_schema"]
+        source = self.file(location, relative)
+        try:
+            schema = _inline_refs(self._json(location, source, relative), source,
+                                  lambda target, shown: self._json(location, target, shown))
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except ValueError as exc:
+            raise self.fail(location, f"{relative}: {exc}") from None
+        except jsonschema.SchemaError as exc:
+            raise self.fail(location, f"{relative} is not a valid JSON Schema: "
+                                      f"{exc.message}") from None
+        return schema
+
     def _json(self, location: list[Any], target: Path, shown: str) -> Any:
         try:
             return json.loads(target.read_text(encoding="utf-8"))
@@ -355,9 +374,7 @@ class _Checker:
         key = entry["key"]
         schema_file = entry.get("schema", f"schemas/{key}.json")
         schema = self.json_schema([*where, "schema"], schema_file)
-        output_schema = None
-        if "output_schema" in entry:
-            output_schema = self.json_schema([*where, "output_schema"], entry["output_schema"])
+        output_schema = self.output_schema(where, entry)
         example = None
         example_file = entry.get("example_output", f"examples/outputs/{key}.json")
         if "example_output" in entry or (self.path.parent / example_file).is_file():

@@ -38,6 +38,11 @@ from connector.triggers.events import CHANGE_TYPES, TriggerEvent, outputs
 from connector.triggers.feed import CHANGES, DELETIONS, Plan, recur
 from connector.triggers.leases import CoordinatorLeases, FileLeases, Leases
 
+try:  # polls and events are reported where the runtime's telemetry module is installed
+    from connector import telemetry
+except ImportError:
+    telemetry = None
+
 if TYPE_CHECKING:
     from connector.core import Connector
 
@@ -135,6 +140,22 @@ def poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
     the changes are read ("fetched") and after they are committed ("committed"), so tests
     can stop a poller exactly there.
     """
+    try:
+        result, new = _poll(connector, key, inputs, connection, state=state, instance=instance,
+                            max_events=max_events, leases=leases, wait=wait,
+                            checkpoint=checkpoint)
+    except Exception as exc:
+        _report(key, type(exc).__name__, 0)
+        raise
+    _report(key, "baseline" if result.baseline else "ok", new)
+    return result
+
+
+def _poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
+          connection: Mapping[str, Any], *, state: StateStore | str | Path | None,
+          instance: str, max_events: int | None, leases: Leases | None, wait: float,
+          checkpoint: Checkpoint | None) -> tuple[PollResult, int]:
+    """The poll, and how many events it added."""
     run = resolve(connector, key, inputs)
     _check_instance(key, instance)
     limit = max_events if max_events is not None else run.trigger.max_events
@@ -150,7 +171,7 @@ def poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
             loaded = store.load_cursor(feed)
             cursor = FeedCursor.from_json(loaded.value) if loaded is not None else None
             budget = limit - len(store.pending(feed, limit))
-            more, baseline, hidden = False, False, None
+            more, baseline, hidden, added = False, False, None, 0
             if budget > 0 and run.report:
                 plan = Plan(timedelta(seconds=run.trigger.overlap_seconds), budget,
                             budget * READS_PER_EVENT, connector.settings.page_size, run.report,
@@ -160,7 +181,8 @@ def poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
                 _step(checkpoint, "fetched")
                 if not held.counted and loaded is not None:
                     fence = max(fence, loaded.fence + 1)
-                store.commit_poll(feed, fence, recurrence.cursor.to_json(), recurrence.events)
+                added = len(store.commit_poll(feed, fence, recurrence.cursor.to_json(),
+                                              recurrence.events))
                 _prune(store, feed, cursor)
                 _step(checkpoint, "committed")
             pending = [TriggerEvent.stored(e) for e in store.pending(feed, limit)]
@@ -171,7 +193,7 @@ def poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
                                          run.report else "the remote does not show deletions")
     token = encode_token(key, feed, [e.id for e in pending]) if pending else None
     return PollResult(key, instance, tuple(pending), outputs(pending, run.batch_size), token,
-                      more, baseline, deletions)
+                      more, baseline, deletions), added
 
 
 def ack(token: str, *, state: StateStore | str | Path | None = None,
@@ -262,6 +284,12 @@ def _check_instance(key: str, instance: str) -> None:
 def _problem(trigger: TriggerSpec, name: str, problem: str) -> InputProblem:
     title = trigger.schema.get("properties", {}).get(name, {}).get("title", "")
     return InputProblem(name, title, problem)
+
+
+def _report(trigger: str, outcome: str, events: int) -> None:
+    if telemetry is not None:
+        telemetry.trigger_poll(trigger, outcome)
+        telemetry.trigger_events(trigger, events)
 
 
 def _step(checkpoint: Checkpoint | None, name: str) -> None:
