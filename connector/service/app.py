@@ -38,6 +38,7 @@ from connector.service.headers import SecurityHeaders
 from connector.service.limits import BodyLimit, BodyTooLarge
 from connector.service.openapi import build_openapi
 from connector.service.responses import APIResponse, error_response
+from connector.service.triggers import TriggerRoutes
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +56,16 @@ Handler = Callable[[Any, Request], Awaitable[Response]]
 
 
 def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], token: str, *,
-               cors_origins: Iterable[str] = (), max_body_bytes: int = 1 << 20) -> Starlette:
+               cors_origins: Iterable[str] = (), max_body_bytes: int = 1 << 20,
+               trigger_state: Any = None) -> Starlette:
     """The API application. `connections` maps names callers may use to connection objects
     (checked against the connection schema now); `token` is the bearer token every
-    non-public route requires; CORS is off unless origins are given."""
+    non-public route requires; CORS is off unless origins are given. Triggers keep their
+    state in `trigger_state` (a StateStore or SQLite path; None: the CONNECTOR_STATE one);
+    `app.state.triggers.close()` stops their scheduler."""
     service = _Service(connector, connections, token)
+    triggers = TriggerRoutes(connector, service.connections, service.scrub,
+                             service._connection, state=trigger_state)
     routes = [
         Route("/", service.index, methods=["GET"]),
         Route("/health", service.health, methods=["GET"]),
@@ -70,6 +76,7 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
         Route("/actions/{key}/render", service.render, methods=["POST"]),
         Route("/actions/{key}/invoke", service.invoke, methods=["POST"]),
         Route("/datasources/{key}", service.datasource, methods=["GET", "POST"]),
+        *triggers.routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -81,8 +88,10 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
             expose_headers=["Retry-After", "WWW-Authenticate"], max_age=600))
     middleware += [Middleware(BearerAuth, token=token, public=is_public),
                    Middleware(BodyLimit, max_bytes=max_body_bytes)]
-    return Starlette(routes=routes, middleware=middleware,
-                     exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={HTTPException: _http_error})
+    app.state.triggers = triggers
+    return app
 
 
 def is_public(path: str) -> bool:

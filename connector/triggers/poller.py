@@ -157,7 +157,7 @@ def _poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
           checkpoint: Checkpoint | None) -> tuple[PollResult, int]:
     """The poll, and how many events it added."""
     run = resolve(connector, key, inputs)
-    _check_instance(key, instance)
+    check_instance(key, instance)
     limit = max_events if max_events is not None else run.trigger.max_events
     if limit < 1:
         raise ValueError(f"max_events must be at least 1, not {limit}")
@@ -213,7 +213,7 @@ def reset(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
           instance: str = DEFAULT_INSTANCE) -> None:
     """Forget an instance's cursor and events: its next poll is a first recurrence again."""
     run = resolve(connector, key, inputs)
-    _check_instance(key, instance)
+    check_instance(key, instance)
     with _state(state, None) as (store, _):
         store.reset(run.feed(_identity(connector, connection), instance))
 
@@ -274,7 +274,7 @@ def _prune(store: StateStore, feed: str, before: FeedCursor | None) -> None:
         store.prune(feed, stamp(min(s for s in settled if s is not None)))
 
 
-def _check_instance(key: str, instance: str) -> None:
+def check_instance(key: str, instance: str) -> None:
     if not isinstance(instance, str) or not instance.strip() or \
             len(instance) > MAX_INSTANCE_LENGTH or not instance.isprintable():
         raise InputError(key, [InputProblem("instance", "Instance", "must be printable text "
