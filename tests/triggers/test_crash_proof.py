@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import Writer
+from trigger_support import Writer
 
 from connector.intacct.sandbox import SandboxConfig, running_sandbox
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import T0, TRIGGER, Writer
+from trigger_support import T0, TRIGGER, Writer
 
 from connector.core import Connector
 from connector.errors import InputError

@@ -12,7 +12,7 @@ from datetime import timedelta
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import T0, TRIGGER
+from trigger_support import T0, TRIGGER
 
 from connector.cli import main
 from connector.cli.triggers import parse_interval

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import T0, TRIGGER
+from trigger_support import T0, TRIGGER
 
 from connector.intacct.sandbox.config import DEFAULT_SENDER_PASSWORD, DEFAULT_USER_PASSWORD
 from connector.service import create_app, serving
