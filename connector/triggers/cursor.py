@@ -11,7 +11,7 @@ a feed keeps, per stream (changed records; deletions),
 
 `head` is the newest time any stream showed: the remote's clock has passed it, so whatever
 was stamped an overlap window before it is visible now. Times are naive ISO 8601 (the remote's
-own time, to the second), which sorts as text.
+own time, at its resolution), which sorts as text.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ VERSION = 1
 
 
 def stamp(when: datetime) -> str:
-    return when.isoformat(timespec="seconds")
+    """A time as text that sorts as the times do (to the second, or finer where the remote's
+    times are: 2024-01-10T16:48:17, 2024-01-10T16:48:17.250000)."""
+    return when.isoformat()
 
 
 def _time(text: str | None) -> datetime | None:
