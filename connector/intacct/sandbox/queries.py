@@ -203,20 +203,33 @@ def _lowered(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _order_key(orders: list[tuple[str, bool]], obj: str):
-    def cmp(a: Record, b: Record) -> int:
-        for name, ascending in orders:
-            va = querylang.resolve_field(a, name, obj)
-            vb = querylang.resolve_field(b, name, obj)
-            if querylang.is_null(va) or querylang.is_null(vb):
-                result = querylang.is_null(vb) - querylang.is_null(va)
-            else:
-                result = querylang.compare(va, str(vb)) or 0
-            if result:
-                return result if ascending else -result
-        return int(a["RECORDNO"]) - int(b["RECORDNO"])
+def _order_key(orders: list[tuple[str, bool]], obj: str) -> Callable[[Record], Any]:
+    """Sort key of `orderby`: each field's value (empty ones first), ascending or descending,
+    then RECORDNO."""
 
-    return functools.cmp_to_key(cmp)
+    def key(record: Record) -> tuple[Any, ...]:
+        parts: list[Any] = []
+        for name, ascending in orders:
+            value = querylang.resolve_field(record, name, obj)
+            part = (0,) if querylang.is_null(value) else (1, querylang.sort_key(value))
+            parts.append(part if ascending else _Descending(part))
+        return (*parts, int(record["RECORDNO"]))
+
+    return key
+
+
+@functools.total_ordering
+class _Descending:
+    """A sort key part that orders the other way round."""
+
+    def __init__(self, part: tuple[Any, ...]) -> None:
+        self.part = part
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.part == other.part
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.part > other.part
 
 
 def fn_query(ctx: Context, body: etree._Element) -> list[etree._Element]:

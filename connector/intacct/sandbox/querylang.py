@@ -21,6 +21,7 @@ false, as in SQL. The `query` function's XML filters reuse the same node classes
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -60,6 +61,7 @@ def is_null(value: Any) -> bool:
     return value is None or value == "" or value == {}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _number(text: str) -> Decimal | None:
     try:
         number = Decimal(text.strip())
@@ -72,6 +74,7 @@ _DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
 _DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def as_date(text: str) -> datetime | None:
     """A date or timestamp as the gateway writes and reads them, MM/DD/YYYY [HH:MM[:SS]], in
     the company's own time (no zone); None for anything else."""
@@ -84,6 +87,17 @@ def as_date(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def sort_key(value: Any) -> tuple[int, Any]:
+    """A value's place in an ordering that agrees with `compare` within one kind: numbers,
+    then dates and times, then text (a column that mixes kinds sorts by kind first)."""
+    text = str(value)
+    number = _number(text)
+    if number is not None:
+        return (0, number)
+    when = as_date(text)
+    return (1, when) if when is not None else (2, text)
 
 
 def compare(left: Any, right: str) -> int | None:
@@ -161,10 +175,14 @@ class In(Node):
 
     def matches(self, record: Record, obj: str | None = None) -> bool:
         value = resolve_field(record, self.field, obj)
-        if is_null(value):
+        if is_null(value) or isinstance(value, (dict, list)):
             return False
-        found = any(compare(value, v) == 0 for v in self.values)
-        return found != self.negate
+        return (sort_key(value) in self._keys) != self.negate
+
+    @functools.cached_property
+    def _keys(self) -> frozenset[tuple[int, Any]]:
+        """The values as `compare` sees them: equal to a value exactly when its key is here."""
+        return frozenset(sort_key(v) for v in self.values)
 
 
 @dataclass
