@@ -159,14 +159,15 @@ class Change:
 
     Times are naive datetimes in the remote's own time (its protocol reads its format).
     `listed` is the time the stream listed it at, which orders it; `modified` is the time of
-    the version read, later when the record changed again in between.
+    the version read, later when the record changed again in between. `record` is None for a
+    version the feed said it knows (not read again).
     """
 
     key: str
     listed: datetime
     modified: datetime
     created: datetime | None
-    record: dict[str, Any]
+    record: dict[str, Any] | None
 
     @property
     def position(self) -> Position:
@@ -179,10 +180,11 @@ class ChangeStream(Protocol):
     def latest(self, read: Read) -> Position | None:
         """The newest position (None: nothing yet); the remote's clock is at least there."""
 
-    def read(self, read: Read, start: datetime | None, after: str | None,
-             page_size: int) -> Iterator[Change]:
+    def read(self, read: Read, start: datetime | None, after: str | None, page_size: int,
+             known: Callable[[Position], bool] | None = None) -> Iterator[Change]:
         """Changes in position order from `start` (every one when None), or strictly after
-        (start, after) when `after` is given, `page_size` at a time as they are consumed."""
+        (start, after) when `after` is given, `page_size` at a time as they are consumed. A
+        position `known` says the feed has seen may come back without its record."""
 
 
 class DeletionsHidden(ConnectorError):

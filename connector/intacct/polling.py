@@ -13,7 +13,7 @@ says it cannot see deletions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -64,8 +64,8 @@ class RecordChanges:
                                   (q.modified_field, q.key_field), 1, descending=True)))
         return _position(rows[0], q.modified_field, q.key_field) if rows else None
 
-    def read(self, read: Read, start: datetime | None, after: str | None,
-             page_size: int) -> Iterator[Change]:
+    def read(self, read: Read, start: datetime | None, after: str | None, page_size: int,
+             known: Callable[[Position], bool] | None = None) -> Iterator[Change]:
         q = self.query
         size = max(1, min(page_size, MAX_KEYS))
         while True:
@@ -74,18 +74,21 @@ class RecordChanges:
                                       (q.modified_field, q.key_field), size)))
             if not rows:
                 return
-            records = self._whole(read, [str(row[q.key_field]) for row in rows])
-            for row in rows:
-                key = str(row[q.key_field])
+            positions = [_position(row, q.modified_field, q.key_field) for row in rows]
+            wanted = [key for listed, key in positions if not (known and known((listed, key)))]
+            records = self._whole(read, wanted) if wanted else {}
+            for listed, key in positions:
+                if known and known((listed, key)):  # seen: its record is not read again
+                    yield Change(key, listed, listed, None, None)
+                    continue
                 record = records.get(key)
                 if record is None:  # deleted since it was listed: its deletion will say so
                     continue
-                listed = parse_stamp(row[q.modified_field])
                 yield Change(key, listed, parse_stamp(record.get(q.modified_field)) or listed,
                              _created(record, q.created_field), record)
             if len(rows) < size:
                 return
-            start, after = _position(rows[-1], q.modified_field, q.key_field)
+            start, after = positions[-1]
 
     def _whole(self, read: Read, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The listed records as readByQuery shows them (every field, dotted names)."""
@@ -110,8 +113,8 @@ class AuditDeletions:
         rows = self._rows(read, None, 1, descending=True)
         return _position(rows[0], "ACCESSTIME", "OBJECTKEY") if rows else None
 
-    def read(self, read: Read, start: datetime | None, after: str | None,
-             page_size: int) -> Iterator[Change]:
+    def read(self, read: Read, start: datetime | None, after: str | None, page_size: int,
+             known: Callable[[Position], bool] | None = None) -> Iterator[Change]:
         size = max(1, min(page_size, MAX_KEYS))
         while True:
             rows = self._rows(read, _after("ACCESSTIME", "OBJECTKEY", start, after), size)

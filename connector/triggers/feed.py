@@ -106,7 +106,9 @@ def _baseline(streams: Mapping[str, ChangeStream], read: Read, state: FeedCursor
     start = state.head - plan.overlap if state.head is not None else None
     for name in visible:
         cursor = StreamCursor(settled=start, read_to=state.head)
-        changes = _shown(streams[name].read(read, start, None, plan.page_size), hidden)
+        # Only their positions are needed: "known" spares reading the records whole.
+        changes = _shown(streams[name].read(read, start, None, plan.page_size,
+                                            lambda position: True), hidden)
         for count, change in enumerate(changes, 1):
             cursor.see(change.modified, change.key)
             if count >= plan.max_reads:
@@ -144,7 +146,8 @@ class Reader:
         start, after = cursor.resume if cursor.resume is not None else (cursor.settled, None)
         self._start = start  # everything before it was read (when this recurrence took none)
         page = max(1, min(plan.page_size, plan.budget + len(cursor.seen) + 1))
-        self._changes: Iterator[Change] = source.read(read, start, after, page)
+        self._changes: Iterator[Change] = source.read(
+            read, start, after, page, lambda position: cursor.has_seen(*position))
         self._head: Change | None = None
         self.done = False  # the stream ended: nothing more after the last change taken
         self.active = True  # False once the remote refused the stream (hidden deletions)
@@ -173,7 +176,7 @@ class Reader:
         self.last = change.position
         self.max_listed = max(filter(None, (self.max_listed, change.listed)))
         self.newest = max(filter(None, (self.newest, change.modified, change.listed)))
-        if self.cursor.has_seen(change.modified, change.key):
+        if change.record is None or self.cursor.has_seen(change.modified, change.key):
             return None
         self.cursor.see(change.modified, change.key)
         kind = "deleted" if self.name == DELETIONS else self.label(change)

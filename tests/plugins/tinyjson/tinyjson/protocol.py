@@ -142,8 +142,8 @@ class NoteChanges:
         rows = list(read({"method": "changes", "params": {"newest": True, "limit": 1}}))
         return (_time(rows[0]["modified"]), rows[0]["id"]) if rows else None
 
-    def read(self, read: Read, start: datetime | None, after: str | None,
-             page_size: int) -> Iterator[Change]:
+    def read(self, read: Read, start: datetime | None, after: str | None, page_size: int,
+             known: Callable[[Position], bool] | None = None) -> Iterator[Change]:
         q = self.query
         while True:
             params = {"limit": page_size}
