@@ -166,7 +166,7 @@ def _poll(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
     if streams[DELETIONS] is None:
         del streams[DELETIONS]
     with _state(state, leases) as (store, held):
-        feed = run.feed(_identity(connector, connection), instance)
+        feed = run.feed(connection_identity(connector, connection), instance)
         with held.hold(f"trigger:{feed}", wait=wait) as fence:
             loaded = store.load_cursor(feed)
             cursor = FeedCursor.from_json(loaded.value) if loaded is not None else None
@@ -215,7 +215,7 @@ def reset(connector: Connector, key: str, inputs: Mapping[str, Any] | None,
     run = resolve(connector, key, inputs)
     check_instance(key, instance)
     with _state(state, None) as (store, _):
-        store.reset(run.feed(_identity(connector, connection), instance))
+        store.reset(run.feed(connection_identity(connector, connection), instance))
 
 
 # -- acknowledgement tokens -------------------------------------------------------------------
@@ -258,7 +258,7 @@ def _reader(connector: Connector, run: Run, connection: Mapping[str, Any]
     return read
 
 
-def _identity(connector: Connector, connection: Mapping[str, Any]) -> dict[str, Any]:
+def connection_identity(connector: Connector, connection: Mapping[str, Any]) -> dict[str, Any]:
     """The connection without its secrets: which account, company and entity it reaches."""
     properties = connector.manifest.connection_schema.get("properties", {})
     secret = {name for name, prop in properties.items()

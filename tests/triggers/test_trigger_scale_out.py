@@ -1,0 +1,62 @@
+"""Scaled out, a trigger runs the same way: its state in PostgreSQL and its lease in Redis when
+CONNECTOR_STATE and CONNECTOR_COORDINATOR say so (real servers on loopback); one poller at a
+time per feed."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import redis
+from cryptography.fernet import Fernet
+from trigger_support import T0, TRIGGER
+
+from connector.coordination.errors import LeaseBusy
+from connector.coordination.redis_coordinator import RedisCoordinator
+from connector.triggers.poller import connection_identity, resolve
+
+VENDOR = {"resourceType": "VENDOR"}
+
+
+@pytest.fixture
+def scaled_out(monkeypatch, redis_url, postgres_url):
+    monkeypatch.setenv("CONNECTOR_STATE", postgres_url)
+    monkeypatch.setenv("CONNECTOR_COORDINATOR", redis_url)
+    monkeypatch.setenv("CONNECTOR_SESSION_KEY", Fernet.generate_key().decode())
+    return redis_url
+
+
+def test_a_feed_in_postgresql_with_its_lease_in_redis(connector, gateway, writer, scaled_out):
+    assert connector.poll(TRIGGER, VENDOR, gateway.connection).baseline
+    key = writer.at(T0).create("Scaled out")
+    result = connector.poll(TRIGGER, VENDOR, gateway.connection)
+    assert [e.record["RECORDNO"] for e in result.events] == [key]
+    assert connector.ack(result.ack_token) == 1
+    assert connector.poll(TRIGGER, VENDOR, gateway.connection).events == ()
+
+
+def test_a_feed_another_poller_holds_is_not_polled_twice(connector, gateway, scaled_out):
+    connector.poll(TRIGGER, VENDOR, gateway.connection)
+    feed = resolve(connector, TRIGGER, VENDOR).feed(
+        connection_identity(connector, gateway.connection), "default")
+    coordinator = RedisCoordinator(redis.Redis.from_url(scaled_out, socket_timeout=10))
+    held, release = threading.Event(), threading.Event()
+
+    def other_poller() -> None:
+        with coordinator.lease(f"trigger:{feed}", 30):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_poller)
+    thread.start()
+    try:
+        assert held.wait(10)
+        gateway.stats.reset()
+        with pytest.raises(LeaseBusy):
+            connector.poll(TRIGGER, VENDOR, gateway.connection, wait=0.3)
+        assert gateway.stats.snapshot()["requests"] == 0
+    finally:
+        release.set()
+        thread.join(timeout=10)
+        coordinator.close()
+    assert not connector.poll(TRIGGER, VENDOR, gateway.connection).baseline
