@@ -148,3 +148,21 @@ def test_real_polled_outputs_match_the_output_schema(connector, tmp_path):
             assert result.events
             for delivery in result.outputs:
                 jsonschema.validate(delivery["data"], schema)
+
+
+def test_a_feed_is_keyed_by_the_connection_without_its_secrets(connector):
+    from connector.triggers.poller import connection_identity, resolve
+
+    run = resolve(connector, TRIGGER, {"resourceType": "VENDOR", "batchSize": 5})
+    base = {"senderId": "s", "senderPassword": "p1", "companyId": "C", "userId": "u",
+            "userPassword": "p2"}
+
+    def feed(connection, instance="default", run=run):
+        return run.feed(connection_identity(connector, connection), instance)
+
+    assert feed(base) == feed({**base, "senderPassword": "rotated", "userPassword": "new"})
+    assert feed(base) != feed({**base, "entityId": "E200"}) != feed(base, "other")
+    # Batching changes how events are delivered, not which: the same feed.
+    assert feed(base) == feed(base, run=resolve(connector, TRIGGER, {"resourceType": "VENDOR"}))
+    assert feed(base) != feed(base, run=resolve(connector, TRIGGER, {"resourceType": "APBILL"}))
+    assert "p1" not in feed(base) and feed(base).startswith(f"{TRIGGER}:")
