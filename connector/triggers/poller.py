@@ -28,7 +28,7 @@ from connector.calls import Call, OutputSpec
 from connector.coordination.config import Settings, build
 from connector.coordination.sqlite_state import default_state_path
 from connector.coordination.state import StateStore, feed_key
-from connector.errors import InputError, InputProblem
+from connector.errors import ConnectorError, InputError, InputProblem
 from connector.inputs import prepare_inputs
 from connector.manifest import TriggerSpec
 from connector.protocol import ChangeQuery
@@ -99,6 +99,9 @@ def resolve(connector: Connector, key: str, inputs: Mapping[str, Any] | None) ->
     """Validate the inputs (every problem at once, before any request) and resolve what the
     declaration reads from them."""
     trigger = connector.trigger(key)
+    if not callable(getattr(connector.protocol, "change_streams", None)):
+        raise ConnectorError(f"trigger {key!r} cannot run: the {connector.protocol.name} "
+                             "protocol cannot poll for changes (it has no change_streams)")
     values = prepare_inputs(key, trigger.schema, inputs, connector.protocol.input_date_formats)
     problems = []
     lookback = values.get(trigger.lookback_input) if trigger.lookback_input else None
