@@ -3,9 +3,21 @@
 Workflow platforms hand over text, so values are first coerced the way a person means them:
 "true"/"false" for booleans, numeric text for numbers (exactly: a fraction a float would round
 stays a Decimal), dates in ISO 8601 or a format the protocol accepts (Intacct: MM/DD/YYYY),
-and a comma-separated string for list inputs that declare `x-delimiter`. Then the
-whole input is validated (Draft 2020-12) and every problem is reported at once, each with the
-input's title and path.
+a comma-separated string for list inputs that declare `x-delimiter`, and a list of
+{key, value} objects (a platform's key-value list) for object inputs that declare
+`x-key-value`. Blank text is not given where an input cannot be blank text (a boolean, a
+number, a date, a list, a choice without ""): forms send "" for a field left empty. Grouped
+inputs are read into their flat inputs first (connector.groups).
+
+Control characters other than tab, line feed and carriage return are refused wherever they
+are, whatever the protocol: XML 1.0 cannot carry them at all (not even as character
+references), and an input that one protocol could send and another not would make a flow's
+validity depend on where it runs.
+
+Then the whole input is validated (Draft 2020-12) and every problem is reported at once, each
+with the input's title and the path the caller gave it at. A schema may word its own refusal
+(`x-error-message` on the failing subschema); a problem that exists only because an input was
+given (`dependentRequired`, `dependentSchemas`) is reported at the input it concerns.
 """
 
 from __future__ import annotations
@@ -22,12 +34,16 @@ import jsonschema
 
 from connector import jsontext
 from connector.errors import InputError, InputProblem
+from connector.groups import ungroup
 from connector.validation import schema_errors
 
 ISO_DATE = "%Y-%m-%d"
 _DATE_PARTS = {"%Y": ("(?P<year>\\d{4})", "YYYY"), "%m": ("(?P<month>\\d{1,2})", "MM"),
                "%d": ("(?P<day>\\d{1,2})", "DD")}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_GIVEN = object()  # what blank text is, where an input cannot be blank text
+ERROR_MESSAGE = "x-error-message"
 
 
 def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, Any] | None,
@@ -45,8 +61,9 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
     except jsontext.JSONTextError as exc:
         raise InputError(action, [InputProblem(exc.path, _title(schema, _parts(exc.path)),
                                                exc.problem)]) from None
-    problems: list[InputProblem] = []
-    values = _coerce_object(schema, dict(given or {}), "", problems, date_formats)
+    grouped = ungroup(schema, dict(given or {}))
+    problems = grouped.problems + _control_characters(schema, grouped.values)
+    values = _coerce_object(schema, grouped.values, "", problems, date_formats)
     properties = schema.get("properties", {})
     for name, prop in properties.items():
         if name not in values and isinstance(prop, Mapping) and "default" in prop:
@@ -61,7 +78,7 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         if problem.path not in explained:
             problems.append(problem)
     if problems:
-        raise InputError(action, _dedupe(problems))
+        raise InputError(action, _dedupe([_where_given(p, grouped.given_at) for p in problems]))
     return _dates(schema, values)
 
 
@@ -114,15 +131,22 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
     for name, value in list(values.items()):
         prop = properties.get(name)
         if isinstance(prop, Mapping):
-            values[name] = _coerce(prop, value, _join(path, name), problems, date_formats)
+            coerced = _coerce(prop, value, _join(path, name), problems, date_formats)
+            if coerced is _NOT_GIVEN:
+                del values[name]
+            else:
+                values[name] = coerced
     return values
 
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem], date_formats: tuple[str, ...]) -> Any:
-    if type(value) is str and schema.get("type") == "string" and "format" not in schema:
+    if (type(value) is str and schema.get("type") == "string" and "format" not in schema
+            and "enum" not in schema):
         return value  # the common case, and nothing to coerce
     types = _types(schema)
+    if isinstance(value, str) and not value.strip() and not _takes_blank(schema, types):
+        return _NOT_GIVEN
     if isinstance(value, str) and types & {"array", "object"} and value.lstrip()[:1] in "[{":
         # Workflow platforms hand over text: JSON text for a list or object input is decoded
         # (XML, the other text such inputs take, starts with "<").
@@ -134,7 +158,8 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             return value
     if isinstance(value, str):
         if "x-delimiter" in schema and "array" in types:
-            return [part.strip() for part in value.split(schema["x-delimiter"]) if part.strip()]
+            parts = [part.strip() for part in value.split(schema["x-delimiter"])]
+            return [part for part in parts if part] or _NOT_GIVEN
         if schema.get("format") == "date":
             try:
                 return parse_date(value, date_formats).isoformat()
@@ -143,12 +168,50 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
                 return value
         if "string" not in types:
             return _coerce_text(types, value)
+    if schema.get("x-key-value") and _key_value_list(value):
+        return {item["key"]: item["value"] for item in value}
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        return [_coerce(schema["items"], item, f"{path}[{i}]", problems, date_formats)
-                for i, item in enumerate(value)]
+        items = (_coerce(schema["items"], item, f"{path}[{i}]", problems, date_formats)
+                 for i, item in enumerate(value))
+        return [item for item in items if item is not _NOT_GIVEN]
     if isinstance(value, dict) and "properties" in schema:
         return _coerce_object(schema, value, path, problems, date_formats)
     return value
+
+
+def _takes_blank(schema: Mapping[str, Any], types: set[str]) -> bool:
+    """Whether "" is a value of this input (plain text), rather than a field left empty."""
+    if "string" not in types or schema.get("format") == "date" or "x-delimiter" in schema:
+        return False
+    return "enum" not in schema or "" in schema["enum"]
+
+
+def _key_value_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(item, Mapping) and set(item) == {"key", "value"}
+        and isinstance(item["key"], str) for item in value)
+
+
+def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
+                        ) -> list[InputProblem]:
+    """Every text (value or name) holding a character no text request can carry."""
+    problems = []
+    stack: list[tuple[Any, str]] = [(values, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            found = _CONTROL.search(node)
+            if found:
+                problems.append(InputProblem(path, _title(schema, _parts(path)), (
+                    f"contains the control character U+{ord(found.group()):04X}; of the "
+                    "control characters only tab, line feed and carriage return can be sent")))
+        elif isinstance(node, Mapping):
+            for key, item in node.items():
+                stack.append((str(key), path))
+                stack.append((item, _join(path, str(key))))
+        elif isinstance(node, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
+    return sorted(problems, key=lambda p: p.path)
 
 
 def _coerce_text(types: set[str], value: str) -> Any:
@@ -172,7 +235,16 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
 def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> InputProblem:
     path = list(error.path)
     message = error.message
-    if error.validator == "required":
+    own = error.schema.get(ERROR_MESSAGE) if isinstance(error.schema, Mapping) else None
+    if not path:
+        path = _bringing_input(error)
+    if own:
+        message = own
+    elif error.validator == "dependentRequired":
+        missing = re.match(r"'([^']+)' is a dependency of '([^']+)'", message)
+        if missing:
+            path, message = [missing.group(1)], f"is required when {missing.group(2)} is given"
+    elif error.validator == "required":
         missing = re.search(r"'([^']+)' is a required property", message)
         if missing:
             path.append(missing.group(1))
@@ -184,6 +256,22 @@ def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> In
     elif error.validator == "type":
         message = f"{error.instance!r} is not of type {error.validator_value}"
     return InputProblem(_format(path), _title(schema, path), message)
+
+
+def _bringing_input(error: jsonschema.ValidationError) -> list[Any]:
+    """The input whose presence a root-level rule (dependentSchemas) applies to, if any."""
+    schema_path = list(error.relative_schema_path)
+    if "dependentSchemas" in schema_path[:-1]:
+        return [schema_path[schema_path.index("dependentSchemas") + 1]]
+    return []
+
+
+def _where_given(problem: InputProblem, given_at: Mapping[str, str]) -> InputProblem:
+    """A problem of a grouped input at the path it was given at ("contactDetails.city")."""
+    head, rest = re.match(r"([^.\[]*)(.*)", problem.path).groups()
+    if head in given_at:
+        return InputProblem(given_at[head] + rest, problem.title, problem.problem)
+    return problem
 
 
 def _title(schema: Mapping[str, Any], path: list[Any]) -> str:

@@ -1,0 +1,174 @@
+"""The forms inputs arrive in besides the flat default: grouped, blank, key-value lists; what no
+text request can carry; refusals a schema words itself."""
+
+import pytest
+
+from connector.errors import InputError
+from connector.inputs import prepare_inputs
+
+SCHEMA = {
+    "type": "object",
+    "required": ["vendorName"],
+    "x-groups": {
+        "name": {"title": "Name", "description": "First and last name."},
+        "contactDetails": {"title": "Contact Details"},
+    },
+    "properties": {
+        "vendorName": {"type": "string", "title": "Vendor Name"},
+        "firstName": {"type": "string", "title": "First Name", "x-group": "name",
+                      "x-group-key": "firstNameInput"},
+        "lastName": {"type": "string", "title": "Last Name", "x-group": "name",
+                     "x-group-key": "lastNameInput"},
+        "city": {"type": "string", "title": "City", "x-group": "contactDetails",
+                 "x-group-key": "cityInput"},
+        "taxable": {"type": "boolean", "title": "Taxable", "x-group": "contactDetails",
+                    "x-group-key": "taxableInput"},
+        "onHold": {"type": "boolean", "title": "On Hold"},
+        "creditLimit": {"type": "number", "title": "Credit Limit"},
+        "whenDue": {"type": "string", "format": "date", "title": "Due Date"},
+        "action": {"type": "string", "enum": ["Draft", "Submit"], "title": "Action"},
+        "fields": {"type": ["string", "array"], "x-delimiter": ",", "default": ["*"],
+                   "items": {"type": "string"}, "title": "Field"},
+        "comments": {"type": "string", "title": "Comments"},
+        "header": {"type": ["array", "object", "string"], "x-key-value": True,
+                   "items": {"type": "string"}, "additionalProperties": {"type": "string"},
+                   "title": "Header"},
+        "lines": {"type": "array", "title": "Lines", "items": {
+            "type": "object", "properties": {"memo": {"type": "string", "title": "Memo"}}}},
+    },
+}
+
+
+def problems_of(inputs: dict, schema: dict = SCHEMA) -> dict:
+    with pytest.raises(InputError) as caught:
+        prepare_inputs("createThing", schema, inputs)
+    return {p.path: p for p in caught.value.problems}
+
+
+# -- grouped inputs ------------------------------------------------------------------------------
+
+
+def test_a_group_given_as_an_object_is_read_as_its_flat_inputs():
+    values = prepare_inputs("x", SCHEMA, {
+        "vendorName": "Acme", "name": {"firstNameInput": "Ann", "lastName": "Lee"},
+        "contactDetails": '{"cityInput": "Paris", "taxableInput": "true"}'})
+    assert values == {"vendorName": "Acme", "firstName": "Ann", "lastName": "Lee",
+                      "city": "Paris", "taxable": True, "fields": ["*"]}
+
+
+def test_blank_members_of_a_group_are_not_given():
+    # The grouped form is the one whose every member arrives, "" when the form left it blank.
+    values = prepare_inputs("x", SCHEMA, {
+        "vendorName": "Acme", "name": {"firstNameInput": "", "lastNameInput": "Lee"},
+        "contactDetails": {"cityInput": "", "taxableInput": ""}})
+    assert values == {"vendorName": "Acme", "lastName": "Lee", "fields": ["*"]}
+
+
+def test_one_value_given_flat_and_grouped_names_both():
+    problems = problems_of({"vendorName": "A", "city": "Rome",
+                            "contactDetails": {"cityInput": "Paris"}})
+    assert list(problems) == ["contactDetails.cityInput"]
+    assert problems["contactDetails.cityInput"].problem == (
+        "is also given as city; give one of contactDetails.cityInput and city")
+
+
+def test_unknown_members_and_groups_that_are_not_objects_are_named():
+    problems = problems_of({"vendorName": "A", "name": {"nickNameInput": "Al"},
+                            "contactDetails": "Paris"})
+    assert set(problems) == {"name.nickNameInput", "contactDetails"}
+    assert problems["name.nickNameInput"].problem == (
+        "is not an input of Name (it has firstNameInput, lastNameInput)")
+    assert problems["contactDetails"].title == "Contact Details"
+    assert "must be an object of its inputs" in problems["contactDetails"].problem
+
+
+def test_a_member_s_problem_is_reported_where_it_was_given():
+    problems = problems_of({"vendorName": "A", "contactDetails": {"taxableInput": "perhaps"}})
+    assert list(problems) == ["contactDetails.taxableInput"]
+    assert problems["contactDetails.taxableInput"].title == "Taxable"
+
+
+# -- blank values --------------------------------------------------------------------------------
+
+
+def test_blank_text_is_not_given_where_an_input_cannot_be_blank_text():
+    values = prepare_inputs("x", SCHEMA, {
+        "vendorName": "A", "onHold": "", "creditLimit": "", "whenDue": "", "action": "",
+        "fields": " , ", "comments": ""})
+    # plain text stays a value (an empty element clears the field); the rest is not given
+    assert values == {"vendorName": "A", "comments": "", "fields": ["*"]}
+
+
+def test_a_required_input_given_blank_is_missing():
+    problems = problems_of({"vendorName": "A"}, {**SCHEMA, "required": ["onHold"]})
+    assert problems["onHold"].problem == "is required"
+    problems = problems_of({"onHold": ""}, {**SCHEMA, "required": ["onHold"]})
+    assert problems["onHold"].problem == "is required"
+
+
+# -- key-value lists -----------------------------------------------------------------------------
+
+
+def test_a_key_value_list_is_read_as_an_object():
+    values = prepare_inputs("x", SCHEMA, {"vendorName": "A", "header": [
+        {"key": "X-One", "value": "1"}, {"key": "X-Two", "value": "2"}]})
+    assert values["header"] == {"X-One": "1", "X-Two": "2"}
+    lines = ["X-One: 1"]
+    assert prepare_inputs("x", SCHEMA, {"vendorName": "A", "header": lines})["header"] == lines
+
+
+# -- what no text request can carry --------------------------------------------------------------
+
+
+def test_control_characters_are_refused_where_they_are():
+    problems = problems_of({"vendorName": "Acme\x00", "comments": "tab\tand\r\nnewline ok",
+                            "lines": [{"memo": "bell\x07"}],
+                            "contactDetails": {"cityInput": "Par\x1bis"}})
+    assert set(problems) == {"vendorName", "lines[0].memo", "contactDetails.cityInput"}
+    assert problems["vendorName"].problem == (
+        "contains the control character U+0000; of the control characters only tab, line feed "
+        "and carriage return can be sent")
+    assert problems["lines[0].memo"].title == "Lines > Memo"
+
+
+def test_control_characters_in_names_are_refused():
+    problems = problems_of({"vendorName": "A", "header": {"X-\x01": "1"}})
+    assert "U+0001" in problems["header"].problem
+
+
+# -- refusals a schema words itself --------------------------------------------------------------
+
+CURRENCY = {
+    "type": "object",
+    "properties": {
+        "currency": {"type": "string", "title": "Currency"},
+        "rateType": {"type": "string", "title": "Exchange Rate Type"},
+        "rate": {"type": "number", "title": "Exchange Rate"},
+        "tags": {"type": "string", "title": "Additional XML Tags", "maxLength": 0,
+                 "x-error-message": "cannot be sent with this function"},
+    },
+    "dependentRequired": {"rateType": ["currency"]},
+    "dependentSchemas": {
+        "rate": {"not": {"required": ["rateType"]},
+                 "x-error-message": "cannot be given with rateType: give one or the other"},
+    },
+}
+
+
+def test_a_dependency_is_reported_at_the_missing_input():
+    problems = problems_of({"rateType": "Daily"}, CURRENCY)
+    assert problems["currency"].problem == "is required when rateType is given"
+    assert problems["currency"].title == "Currency"
+
+
+def test_a_conditional_refusal_is_reported_at_the_input_that_brings_it():
+    problems = problems_of({"currency": "EUR", "rateType": "Daily", "rate": 1.1}, CURRENCY)
+    assert list(problems) == ["rate"]
+    assert problems["rate"].problem == "cannot be given with rateType: give one or the other"
+    assert problems["rate"].title == "Exchange Rate"
+
+
+def test_a_schema_s_own_message_replaces_the_validator_s():
+    problems = problems_of({"tags": "<x/>"}, CURRENCY)
+    assert problems["tags"].problem == "cannot be sent with this function"
+    assert prepare_inputs("x", CURRENCY, {"tags": ""}) == {"tags": ""}
