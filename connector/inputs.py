@@ -3,11 +3,12 @@
 Workflow platforms hand over text, so values are first coerced the way a person means them:
 "true"/"false" for booleans, numeric text for numbers (exactly: a fraction a float would round
 stays a Decimal), dates in ISO 8601 or a format the protocol accepts (Intacct: MM/DD/YYYY),
-a comma-separated string for list inputs that declare `x-delimiter`, and a list of
-{key, value} objects (a platform's key-value list) for object inputs that declare
-`x-key-value`. Blank text is not given where an input cannot be blank text (a boolean, a
-number, a date, a list, a choice without ""): forms send "" for a field left empty. Grouped
-inputs are read into their flat inputs first (connector.groups).
+a comma-separated string for list inputs that declare `x-delimiter` (blank: not given), and a
+list of {key, value} objects (a platform's key-value list) for object inputs that declare
+`x-key-value`. Forms send "" for a field left empty: an input whose only text is blank
+(`"type": ["boolean", "string"], "maxLength": 0`) takes other text as its other type and blank
+as not given, so the schema says what is accepted. Grouped inputs are read into their flat
+inputs first (connector.groups).
 
 Control characters other than tab, line feed and carriage return are refused wherever they
 are, whatever the protocol: XML 1.0 cannot carry them at all (not even as character
@@ -42,7 +43,7 @@ _DATE_PARTS = {"%Y": ("(?P<year>\\d{4})", "YYYY"), "%m": ("(?P<month>\\d{1,2})",
                "%d": ("(?P<day>\\d{1,2})", "DD")}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_NOT_GIVEN = object()  # what blank text is, where an input cannot be blank text
+_NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
 ERROR_MESSAGE = "x-error-message"
 
 
@@ -141,11 +142,11 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem], date_formats: tuple[str, ...]) -> Any:
-    if (type(value) is str and schema.get("type") == "string" and "format" not in schema
-            and "enum" not in schema):
+    if type(value) is str and schema.get("type") == "string" and "format" not in schema:
         return value  # the common case, and nothing to coerce
     types = _types(schema)
-    if isinstance(value, str) and not value.strip() and not _takes_blank(schema, types):
+    only_blank = "string" in types and len(types) > 1 and schema.get("maxLength") == 0
+    if only_blank and isinstance(value, str) and not value.strip():
         return _NOT_GIVEN
     if isinstance(value, str) and types & {"array", "object"} and value.lstrip()[:1] in "[{":
         # Workflow platforms hand over text: JSON text for a list or object input is decoded
@@ -166,6 +167,13 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             except ValueError as exc:
                 problems.append(InputProblem(path, schema.get("title", ""), str(exc)))
                 return value
+        if only_blank:
+            coerced = _coerce_text(types, value)
+            if isinstance(coerced, str):  # neither blank nor a value of the other type
+                other = " or ".join(sorted(types - {"string"}))
+                problems.append(InputProblem(path, schema.get("title", ""),
+                                             f"{value!r} is not of type {other}"))
+            return coerced
         if "string" not in types:
             return _coerce_text(types, value)
     if schema.get("x-key-value") and _key_value_list(value):
@@ -177,13 +185,6 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
     if isinstance(value, dict) and "properties" in schema:
         return _coerce_object(schema, value, path, problems, date_formats)
     return value
-
-
-def _takes_blank(schema: Mapping[str, Any], types: set[str]) -> bool:
-    """Whether "" is a value of this input (plain text), rather than a field left empty."""
-    if "string" not in types or schema.get("format") == "date" or "x-delimiter" in schema:
-        return False
-    return "enum" not in schema or "" in schema["enum"]
 
 
 def _key_value_list(value: Any) -> bool:

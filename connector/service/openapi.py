@@ -1,8 +1,9 @@
 """An OpenAPI 3.1 document for the service, generated from the connector's manifest.
 
 Besides the generic routes (`/actions/{key}/invoke`...), every action and data source gets its
-own concrete paths whose request body embeds its input JSON Schema, so a platform can import
-the API and get one typed operation per action.
+own concrete paths whose request body embeds its input JSON Schema and whose answer embeds its
+output schema where it declares one, so a platform can import the API and get one typed
+operation per action, inputs and outputs.
 """
 
 from __future__ import annotations
@@ -62,12 +63,14 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
         schemas[name] = inputs_schema(action.schema, SCHEMAS + name)
         paths[f"/actions/{action.key}/render"] = {"post": _render(action, name,
                                                                   protocol.request_format)}
-        paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name, named)}
+        output = _typed("Output", "data", action.key, action.output_schema, schemas)
+        paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name, named, output)}
     for source in connector.datasources.values():
         name = _free_name(f"{source.key}Inputs", schemas)
         schemas[name] = inputs_schema(source.schema, SCHEMAS + name)
+        items = _typed("Picklist", "items", source.key, source.output_schema, schemas)
         paths[f"/datasources/{source.key}"] = {"get": _describe_datasource(source),
-                                               "post": _picklist(source, name, named)}
+                                               "post": _picklist(source, name, named, items)}
     label = connector.manifest.connector.get("label", connector.key)
     return {
         "openapi": "3.1.0",
@@ -171,6 +174,19 @@ def _with_items(schema: dict[str, Any]) -> dict[str, Any]:
     if schema.get("type") == "array" and "items" not in schema and "prefixItems" not in schema:
         return {**schema, "items": {}}
     return schema
+
+
+def _typed(generic: str, field: str, key: str, output_schema: dict[str, Any] | None,
+           schemas: dict[str, Any]) -> str:
+    """The name of the answer's schema: the generic one, or one whose `field` embeds the
+    declared output schema."""
+    if output_schema is None:
+        return generic
+    name = _free_name(f"{key}{generic}", schemas)
+    pointer = f"{SCHEMAS}{name}/properties/{field}"
+    schemas[name] = {"type": "object", "required": [field],
+                     "properties": {field: embed_schema(output_schema, pointer)}}
+    return name
 
 
 def _free_name(wanted: str, taken: dict[str, Any]) -> str:
@@ -302,8 +318,8 @@ def _render(action: ActionSpec, inputs: str, request_format: str) -> dict[str, A
                                             _required(action.schema, named=False)))}
 
 
-def _invoke(action: ActionSpec, inputs: str, named: bool) -> dict[str, Any]:
-    operation = {**_op(f"invoke_{action.key}", action.label, "actions", "Output", _CALL_ERRORS),
+def _invoke(action: ActionSpec, inputs: str, named: bool, output: str) -> dict[str, Any]:
+    operation = {**_op(f"invoke_{action.key}", action.label, "actions", output, _CALL_ERRORS),
                  "description": action.description,
                  "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs},
                                                  _required(action.schema, named)))}
@@ -318,9 +334,8 @@ def _describe_datasource(source: DataSourceSpec) -> dict[str, Any]:
                "DataSourceDescription", _READ_ERRORS)
 
 
-def _picklist(source: DataSourceSpec, inputs: str, named: bool) -> dict[str, Any]:
-    return {**_op(f"picklist_{source.key}", source.label, "datasources", "Picklist",
-                  _CALL_ERRORS),
+def _picklist(source: DataSourceSpec, inputs: str, named: bool, items: str) -> dict[str, Any]:
+    return {**_op(f"picklist_{source.key}", source.label, "datasources", items, _CALL_ERRORS),
             "description": source.description,
             "requestBody": _body(_picklist_body({"$ref": SCHEMAS + inputs},
                                                 _required(source.schema, named)))}

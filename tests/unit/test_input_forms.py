@@ -23,8 +23,8 @@ SCHEMA = {
                  "x-group-key": "cityInput"},
         "taxable": {"type": "boolean", "title": "Taxable", "x-group": "contactDetails",
                     "x-group-key": "taxableInput"},
-        "onHold": {"type": "boolean", "title": "On Hold"},
-        "creditLimit": {"type": "number", "title": "Credit Limit"},
+        "onHold": {"type": ["boolean", "string"], "maxLength": 0, "title": "On Hold"},
+        "creditLimit": {"type": ["number", "string"], "maxLength": 0, "title": "Credit Limit"},
         "whenDue": {"type": "string", "format": "date", "title": "Due Date"},
         "action": {"type": "string", "enum": ["Draft", "Submit"], "title": "Action"},
         "fields": {"type": ["string", "array"], "x-delimiter": ",", "default": ["*"],
@@ -91,17 +91,24 @@ def test_a_member_s_problem_is_reported_where_it_was_given():
 # -- blank values --------------------------------------------------------------------------------
 
 
-def test_blank_text_is_not_given_where_an_input_cannot_be_blank_text():
+def test_blank_is_not_given_where_an_input_s_only_text_is_blank():
     values = prepare_inputs("x", SCHEMA, {
-        "vendorName": "A", "onHold": "", "creditLimit": "", "whenDue": "", "action": "",
-        "fields": " , ", "comments": ""})
+        "vendorName": "A", "onHold": " ", "creditLimit": "", "fields": " , ", "comments": ""})
     # plain text stays a value (an empty element clears the field); the rest is not given
     assert values == {"vendorName": "A", "comments": "", "fields": ["*"]}
+    values = prepare_inputs("x", SCHEMA, {"vendorName": "A", "onHold": "TRUE",
+                                          "creditLimit": "12.5"})
+    assert values["onHold"] is True and values["creditLimit"] == 12.5
+    problems = problems_of({"vendorName": "A", "onHold": "maybe"})
+    assert "'maybe' is not of type boolean" in problems["onHold"].problem
+
+
+def test_blank_is_refused_where_the_schema_does_not_allow_it():
+    problems = problems_of({"vendorName": "A", "whenDue": "", "action": "", "taxable": ""})
+    assert set(problems) == {"whenDue", "action", "taxable"}
 
 
 def test_a_required_input_given_blank_is_missing():
-    problems = problems_of({"vendorName": "A"}, {**SCHEMA, "required": ["onHold"]})
-    assert problems["onHold"].problem == "is required"
     problems = problems_of({"onHold": ""}, {**SCHEMA, "required": ["onHold"]})
     assert problems["onHold"].problem == "is required"
 
