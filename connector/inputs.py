@@ -10,6 +10,10 @@ list of {key, value} objects (a platform's key-value list) for object inputs tha
 as not given, so the schema says what is accepted. Grouped inputs are read into their flat
 inputs first (connector.groups).
 
+An input that takes an object of names and values, or a list of pairs standing for it
+(`x-pairs`: [name, value] or {"name", "value"}), has the names of its pairs held to the
+object's `propertyNames`, which JSON Schema cannot say of a pair.
+
 Control characters other than tab, line feed and carriage return are refused wherever they
 are, whatever the protocol: XML 1.0 cannot carry them at all (not even as character
 references), and an input that one protocol could send and another not would make a flow's
@@ -42,6 +46,8 @@ ISO_DATE = "%Y-%m-%d"
 _DATE_PARTS = {"%Y": ("(?P<year>\\d{4})", "YYYY"), "%m": ("(?P<month>\\d{1,2})", "MM"),
                "%d": ("(?P<day>\\d{1,2})", "DD")}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_ISO_TIMESTAMP = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
 ERROR_MESSAGE = "x-error-message"
@@ -84,10 +90,15 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
 
 
 def parse_date(text: str, formats: tuple[str, ...] = ()) -> dt.date:
-    """A date in one of `formats` or ISO 8601; ValueError with a readable message otherwise."""
+    """A date in one of `formats` or ISO 8601; ValueError with a readable message otherwise.
+
+    An ISO 8601 timestamp (2023-01-01T00:00:00.000Z, as JavaScript writes dates) gives its
+    date as written, with no time zone arithmetic.
+    """
     patterns = (*formats, ISO_DATE)
+    text = _ISO_TIMESTAMP.sub(r"\1", text.strip())
     for pattern in patterns:
-        match = _date_pattern(pattern).fullmatch(text.strip())
+        match = _date_pattern(pattern).fullmatch(text)
         if match:
             try:
                 return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
@@ -176,6 +187,8 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             return coerced
         if "string" not in types:
             return _coerce_text(types, value)
+    if schema.get("x-pairs") and isinstance(value, list):
+        problems.extend(_pair_name_problems(schema, value, path))
     if schema.get("x-key-value") and _key_value_list(value):
         return {item["key"]: item["value"] for item in value}
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
@@ -185,6 +198,24 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
     if isinstance(value, dict) and "properties" in schema:
         return _coerce_object(schema, value, path, problems, date_formats)
     return value
+
+
+def _pair_name_problems(schema: Mapping[str, Any], pairs: list[Any], path: str
+                        ) -> list[InputProblem]:
+    """The names of [name, value] and {"name", "value"} pairs that the object form's
+    propertyNames pattern refuses."""
+    pattern = (schema.get("propertyNames") or {}).get("pattern")
+    if not pattern:
+        return []
+    problems = []
+    for i, pair in enumerate(pairs):
+        name = (pair[0] if isinstance(pair, list) and pair else
+                pair.get("name") if isinstance(pair, Mapping) else None)
+        if isinstance(name, str) and not re.search(pattern, name):
+            problems.append(InputProblem(f"{path}[{i}]", schema.get("title", ""),
+                                         f"{name!r} is not a name this input takes (it must "
+                                         f"match {pattern})"))
+    return problems
 
 
 def _key_value_list(value: Any) -> bool:

@@ -179,3 +179,43 @@ def test_a_schema_s_own_message_replaces_the_validator_s():
     problems = problems_of({"tags": "<x/>"}, CURRENCY)
     assert problems["tags"].problem == "cannot be sent with this function"
     assert prepare_inputs("x", CURRENCY, {"tags": ""}) == {"tags": ""}
+
+
+# -- name/value pairs ----------------------------------------------------------------------------
+
+PAIRS = {"type": "object", "properties": {"customFields": {
+    "title": "Custom Fields", "type": ["object", "array"], "x-pairs": True,
+    "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    "additionalProperties": {"type": ["string", "number"]},
+    "items": {"anyOf": [
+        {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": ["string", "number"]}},
+        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}],
+        "x-error-message": "must be a [name, value] pair or {\"name\": ..., \"value\": ...}"}}}}
+
+
+def test_pair_names_are_held_to_the_object_s_names():
+    pairs = [["REGION", "W"], {"name": "T", "value": 2}]
+    assert prepare_inputs("x", PAIRS, {"customFields": pairs}) == {"customFields": pairs}
+    problems = problems_of({"customFields": [["1abc", "x"], {"name": "bad name", "value": 1}]},
+                           PAIRS)
+    assert set(problems) == {"customFields[0]", "customFields[1]"}
+    assert problems["customFields[0]"].problem.startswith("'1abc' is not a name this input takes")
+    assert problems["customFields[1]"].title == "Custom Fields"
+    problems = problems_of({"customFields": {"bad name": 1}}, PAIRS)
+    assert "'bad name' does not match" in problems["customFields"].problem
+
+
+def test_a_pair_of_the_wrong_shape_is_named_with_the_schema_s_words():
+    problems = problems_of({"customFields": [["ONLY"], "REGION=W"]}, PAIRS)
+    assert {p: x.problem for p, x in problems.items()} == {
+        "customFields[0]": 'must be a [name, value] pair or {"name": ..., "value": ...}',
+        "customFields[1]": 'must be a [name, value] pair or {"name": ..., "value": ...}'}
+
+
+def test_a_timestamp_gives_its_date_as_written():
+    from connector.inputs import parse_date
+
+    assert parse_date("2023-12-31T23:59:59.999Z").isoformat() == "2023-12-31"
+    assert parse_date("2024-01-01T00:00+02:00").isoformat() == "2024-01-01"
+    with pytest.raises(ValueError):
+        parse_date("2024-01-01T25")
