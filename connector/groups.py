@@ -6,7 +6,8 @@ a section per group; the inputs stay flat, which is the contract. A caller may i
 group as one object of its members, each named as the property or by its name inside the group
 (`x-group-key`), which is how the component this connector re-implements sends them. That
 form arrives with every member, "" where the form was left blank, so a blank member is not
-given. Each grouped value is read into its flat input here, before anything else looks at it.
+given (even one this connector does not have, such as a member the component sends to no
+effect). Each grouped value is read into its flat input here, before anything else looks at it.
 """
 
 from __future__ import annotations
@@ -77,11 +78,11 @@ def _read_group(key: str, value: Any, group: Mapping[str, Any], names: Mapping[s
     for member, member_value in value.items():
         path = f"{key}.{member}"
         name = names.get(member)
+        if member_value is None or member_value == "":
+            continue  # left blank: nothing to send, whatever its name
         if name is None:
             result.problems.append(InputProblem(path, "", f"is not an input of {title} (it has "
                                                           f"{', '.join(_own_names(names))})"))
-        elif member_value is None or member_value == "":
-            continue
         elif name in result.values:
             shown = result.given_at.get(name, name)
             result.problems.append(InputProblem(path, "", f"is also given as {shown}; give one "

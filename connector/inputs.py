@@ -21,8 +21,9 @@ validity depend on where it runs.
 
 Then the whole input is validated (Draft 2020-12) and every problem is reported at once, each
 with the input's title and the path the caller gave it at. A schema may word its own refusal
-(`x-error-message` on the failing subschema); a problem that exists only because an input was
-given (`dependentRequired`, `dependentSchemas`) is reported at the input it concerns.
+(`x-error-message` on the failing subschema) and say which input a rule about several is
+reported at (`x-error-at`, below the failing value); `dependentRequired` is reported at the
+input that is missing.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _ISO_TIMESTAMP = re.compile(
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
 ERROR_MESSAGE = "x-error-message"
+ERROR_AT = "x-error-at"
 
 
 def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, Any] | None,
@@ -267,9 +269,10 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
 def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> InputProblem:
     path = list(error.path)
     message = error.message
-    own = error.schema.get(ERROR_MESSAGE) if isinstance(error.schema, Mapping) else None
-    if not path:
-        path = _bringing_input(error)
+    rule = error.schema if isinstance(error.schema, Mapping) else {}
+    own = rule.get(ERROR_MESSAGE)
+    if ERROR_AT in rule:
+        path.append(rule[ERROR_AT])
     if own:
         message = own
     elif error.validator == "dependentRequired":
@@ -288,14 +291,6 @@ def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> In
     elif error.validator == "type":
         message = f"{error.instance!r} is not of type {error.validator_value}"
     return InputProblem(_format(path), _title(schema, path), message)
-
-
-def _bringing_input(error: jsonschema.ValidationError) -> list[Any]:
-    """The input whose presence a root-level rule (dependentSchemas) applies to, if any."""
-    schema_path = list(error.relative_schema_path)
-    if "dependentSchemas" in schema_path[:-1]:
-        return [schema_path[schema_path.index("dependentSchemas") + 1]]
-    return []
 
 
 def _where_given(problem: InputProblem, given_at: Mapping[str, str]) -> InputProblem:

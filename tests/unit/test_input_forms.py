@@ -155,10 +155,8 @@ CURRENCY = {
                  "x-error-message": "cannot be sent with this function"},
     },
     "dependentRequired": {"rateType": ["currency"]},
-    "dependentSchemas": {
-        "rate": {"not": {"required": ["rateType"]},
-                 "x-error-message": "cannot be given with rateType: give one or the other"},
-    },
+    "allOf": [{"not": {"required": ["rate", "rateType"]}, "x-error-at": "rate",
+               "x-error-message": "cannot be given with rateType: give one or the other"}],
 }
 
 
@@ -168,7 +166,7 @@ def test_a_dependency_is_reported_at_the_missing_input():
     assert problems["currency"].title == "Currency"
 
 
-def test_a_conditional_refusal_is_reported_at_the_input_that_brings_it():
+def test_a_rule_about_several_inputs_is_reported_where_the_schema_says():
     problems = problems_of({"currency": "EUR", "rateType": "Daily", "rate": 1.1}, CURRENCY)
     assert list(problems) == ["rate"]
     assert problems["rate"].problem == "cannot be given with rateType: give one or the other"
