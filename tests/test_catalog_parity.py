@@ -203,7 +203,7 @@ def test_every_action_and_data_source_declares_its_output():
 def test_the_component_s_list_forms_are_declared():
     for key in [k for k in CONNECTOR.actions if k.startswith("get")] + ["queryAndList"]:
         field = CONNECTOR.action(key).schema["properties"]["field"]
-        assert "array" in field["type"] and field["default"] == ["*"]
+        assert "array" in field["type"] and field["default"] == "*"
     for key in ("createVendor", "updateVendor", "createCustomer", "updateCustomer"):
         properties = CONNECTOR.action(key).schema["properties"]
         assert "array" in properties["restrictedLocations"]["type"]
