@@ -34,16 +34,19 @@ class _Batch:
 
 
 def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any] | ConnectorError],
-             connection: Mapping[str, Any], *, journal: str | Path | None = None,
-             source: InputIdentity | None = None, retry_failed: bool = False,
+             connection: Mapping[str, Any], *, journal: str | Path | Journal | None = None,
+             first_index: int = 0, source: InputIdentity | None = None,
+             retry_failed: bool = False,
              batch_size: int | None = None, transaction: bool = False,
              concurrency: int | None = None, retry: Mapping[str, Any] | None = None,
              progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
     """Yield one result per input record, in input order: {"index", "status", "data"|"error"}.
 
     A record may be a ConnectorError (an input line that could not be read): it fails alone.
-    `source` identifies the input in the journal, which then refuses any other input;
-    `retry_failed` sends records the journal holds as failed again, with their control ids.
+    `journal` is a file path or a Journal (a stored run's, on a worker); `first_index` numbers
+    the records from there (a worker's batch of a run). `source` identifies the input in the
+    journal, which then refuses any other input; `retry_failed` sends records the journal holds
+    as failed again, with their control ids.
     Status "unknown" means sent without a complete answer: it may have been applied, and a
     resumed run sends it again (the gateway deduplicates it).
     """
@@ -53,12 +56,13 @@ def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any]
     size = min(batch_size or connector.settings.batch_size,
                connector.protocol.limits.max_batch_size)
     workers = concurrency or connector.settings.concurrency
-    state = Journal(journal, key, source, retry_failed=retry_failed)
+    state = journal if isinstance(journal, Journal) else Journal(journal, key, source,
+                                                                 retry_failed=retry_failed)
     overrides = {**(retry or {}), "transaction": transaction}
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pending: list[tuple[list[dict[str, Any]], Future | None]] = []
-            batches = _batches(connector, key, records, state, size, overrides)
+            batches = _batches(connector, key, records, state, size, overrides, first_index)
             for ready, batch in batches:
                 future = (pool.submit(_send, connector, connection, batch, state)
                           if batch is not None else None)
@@ -72,13 +76,13 @@ def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any]
 
 
 def _batches(connector: Connector, key: str, records: Iterable[Any], state: Journal, size: int,
-             overrides: Mapping[str, Any]
+             overrides: Mapping[str, Any], first_index: int
              ) -> Iterator[tuple[list[dict[str, Any]], _Batch | None]]:
     """Group calls into batches of at most `size` bodies with the same options; records that
     are done, unreadable or invalid come out as ready results."""
     ready: list[dict[str, Any]] = []
     batch = _Batch()
-    for index, record in enumerate(records):
+    for index, record in enumerate(records, first_index):
         identity = _identity(record)
         finished = state.finished(index, identity)
         if finished is not None:

@@ -16,11 +16,13 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from connector import jsontext
+from connector.coordination.state import StateStore
 from connector.errors import ConnectorError, InputError, InputProblem
 
 VERSION = 2
@@ -55,7 +57,8 @@ def record_hash(record: Any) -> str:
 
 
 class Journal:
-    """What a bulk run has finished, kept on disk so that a killed run can resume."""
+    """What a bulk run has finished, kept on disk (or in the state store, for runs that
+    workers share) so that a killed run can resume."""
 
     def __init__(self, path: str | Path | None, action: str,
                  source: InputIdentity | None = None, *, retry_failed: bool = False) -> None:
@@ -63,6 +66,7 @@ class Journal:
         self.run_id = uuid.uuid4().hex[:16]
         self._retry_failed = retry_failed
         self._file: TextIO | None = None
+        self._store: Callable[[dict[str, Any]], None] | None = None
         if path is None:
             return
         path = Path(path)
@@ -74,6 +78,17 @@ class Journal:
             self._file = os.fdopen(descriptor, "a", encoding="utf-8")
             self._write({"journal": VERSION, "action": action, "run": self.run_id,
                          "input": None if source is None else vars(source)})
+
+    @classmethod
+    def stored(cls, state: StateStore, run_id: str, action: str, *,
+               retry_failed: bool = False) -> Journal:
+        """The journal of a run kept in the state store (connector.dispatch made its header):
+        each worker reads what is finished and records what it finishes."""
+        journal = cls(None, action, retry_failed=retry_failed)
+        journal.run_id = run_id
+        journal.done = {index: entry for index, entry in state.entries(run_id)}
+        journal._store = lambda entry: state.record(run_id, entry["index"], plain_json(entry))
+        return journal
 
     def controlid(self, index: int) -> str:
         """The control id of a record's function: the same in every run of this journal."""
@@ -141,8 +156,15 @@ class Journal:
                 "resume with that file, or start a new journal")])
 
     def _write(self, entry: dict[str, Any]) -> None:
+        if self._store is not None:
+            self._store(entry)
         if self._file is None:
             return
         self._file.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
+
+
+def plain_json(value: Any) -> Any:
+    """A value as plain JSON, as a state store keeps it (exact numbers as text)."""
+    return json.loads(json.dumps(value, default=jsontext.default))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,44 +12,53 @@ import click
 
 from connector import jsontext
 from connector.bulk import run_bulk
-from connector.cli.app import connector_of, main
+from connector.cli.app import connector_of, json_option
 from connector.cli.options import (
     connection_options,
+    emit,
     emit_output,
     input_options,
     open_connection,
     read_bytes,
     read_inputs,
 )
+from connector.core import Connector
 from connector.errors import GATEWAY_EXIT, InputError, InputProblem
 from connector.journal import InputIdentity
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @input_options
 @click.option("--connection", "connection_file", metavar="FILE",
               help="Show the sender id of this connection (secrets are always redacted).")
+@json_option
 @click.pass_context
 def render(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
-           connection_file: str | None) -> None:
+           connection_file: str | None, as_json: bool) -> None:
     """Print the request an action would send, secrets redacted. Sends nothing."""
     connector = connector_of(ctx)
     connection = connector.connection(file=connection_file) if connection_file else None
-    click.echo(connector.render(key, read_inputs(input_file, settings), connection))
+    text = connector.render(key, read_inputs(input_file, settings), connection)
+    if as_json:
+        emit({"request": text, "format": connector.protocol.request_format})
+    else:
+        click.echo(text)
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @input_options
 @connection_options
 @click.option("--jsonl", is_flag=True,
               help="For list actions: stream one JSON record per line as pages arrive.")
+@json_option
 @click.pass_context
 def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
         connection_file: str | None, profile: str | None, use_sandbox: bool,
-        jsonl: bool) -> None:
-    """Run an action and print its output as JSON."""
+        jsonl: bool, as_json: bool) -> None:
+    """Run an action and print its output as JSON (always JSON; --jsonl for one record a
+    line)."""
     connector = connector_of(ctx)
     inputs = read_inputs(input_file, settings)
     with open_connection(ctx, connection_file, profile, use_sandbox) as connection:
@@ -59,21 +69,36 @@ def run(ctx: click.Context, key: str, input_file: str | None, settings: tuple[st
         emit_output(ctx, connector.invoke(key, inputs, connection))
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @input_options
+@click.option("--search", metavar="TEXT",
+              help="Only items whose label contains TEXT (matched by the gateway's query).")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="One page of at most N items, in the gateway's order, with next_cursor.")
+@click.option("--cursor", metavar="CURSOR", help="The page after the one that gave this "
+                                                 "next_cursor (same inputs and search).")
 @connection_options
+@json_option
 @click.pass_context
 def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tuple[str, ...],
-             connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
-    """Print a data source's items as [{"key": ..., "label": ...}]."""
+             search: str | None, limit: int | None, cursor: str | None,
+             connection_file: str | None, profile: str | None, use_sandbox: bool,
+             as_json: bool) -> None:
+    """Print a data source's items as [{"key": ..., "label": ...}], sorted by label; with
+    --limit or --cursor, one page: {"items": [...], "next_cursor": ...}."""
     connector = connector_of(ctx)
     inputs = read_inputs(input_file, settings)
     with open_connection(ctx, connection_file, profile, use_sandbox) as connection:
-        emit_output(ctx, connector.picklist(key, inputs, connection))
+        if limit is None and cursor is None:
+            emit_output(ctx, connector.picklist(key, inputs, connection, search=search))
+            return
+        page = connector.picklist_page(key, inputs, connection, search=search, cursor=cursor,
+                                       limit=limit)
+        emit_output(ctx, {"items": page.items, "next_cursor": page.cursor})
 
 
-@main.command()
+@click.command()
 @click.argument("key")
 @click.option("--input", "input_file", required=True, metavar="FILE|-",
               help="One JSON object of inputs per line (JSON lines).")
@@ -85,12 +110,23 @@ def picklist(ctx: click.Context, key: str, input_file: str | None, settings: tup
                    "control ids.")
 @click.option("--transaction", is_flag=True,
               help="Each batch is all or nothing (transaction=\"true\").")
-@click.option("--batch-size", type=click.IntRange(1, 100), help="Functions per request.")
+@click.option("--batch-size", type=click.IntRange(1), help="Calls per request (at most what "
+              "the protocol allows; default: the manifest's batch_size).")
+@click.option("--dispatch", type=click.Choice(["local", "dramatiq"]), default="local",
+              show_default=True, help="Run the batches here, or on Dramatiq workers "
+              "(`connector worker`; CONNECTOR_BROKER, shared CONNECTOR_STATE).")
+@click.option("--connection-name", metavar="NAME",
+              help="With --dispatch dramatiq: the connection, by the name workers know it "
+                   "(their CONNECTOR_CONNECTIONS file, or 'default').")
+@click.option("--wait-seconds", default=3600, show_default=True, type=click.IntRange(1),
+              help="With --dispatch dramatiq: how long to wait for the workers' results.")
 @connection_options
+@json_option
 @click.pass_context
 def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None,
-         retry_failed: bool, transaction: bool, batch_size: int | None,
-         connection_file: str | None, profile: str | None, use_sandbox: bool) -> None:
+         retry_failed: bool, transaction: bool, batch_size: int | None, dispatch: str,
+         connection_name: str | None, wait_seconds: int, connection_file: str | None,
+         profile: str | None, use_sandbox: bool, as_json: bool) -> None:
     """Run an action for every line of a JSON-lines file; print one result line per record.
 
     Results come in input order, each {"index", "status", "data" or "error"}; a line that is
@@ -106,18 +142,43 @@ def bulk(ctx: click.Context, key: str, input_file: str, journal: str | None,
         [line.decode("utf-8", errors="surrogateescape") for line in lines])
     failed = 0
     show_bar = sys.stderr.isatty() and input_file != "-"
-    with open_connection(ctx, connection_file, profile, use_sandbox) as connection, \
-            click.progressbar(length=len(lines), label=key, file=sys.stderr,
-                              hidden=not show_bar) as bar:
-        for entry in run_bulk(connector, key, _parse_lines(key, lines), connection,
-                              journal=journal, source=source, retry_failed=retry_failed,
-                              batch_size=batch_size, transaction=transaction,
-                              progress=bar.update):
+    with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(click.progressbar(length=len(lines), label=key,
+                                                    file=sys.stderr, hidden=not show_bar))
+        if dispatch == "dramatiq":
+            if not connection_name or journal or connection_file or profile or use_sandbox:
+                raise click.UsageError("--dispatch dramatiq takes --connection-name (workers "
+                                       "hold the credentials) and no journal: the run is kept "
+                                       "in the state store")
+            entries = _dispatched(connector, key, lines, source, connection_name, batch_size,
+                                  transaction, wait_seconds, bar.update)
+        else:
+            connection = stack.enter_context(
+                open_connection(ctx, connection_file, profile, use_sandbox))
+            entries = run_bulk(connector, key, _parse_lines(key, lines), connection,
+                               journal=journal, source=source, retry_failed=retry_failed,
+                               batch_size=batch_size, transaction=transaction,
+                               progress=bar.update)
+        for entry in entries:
             failed += entry["status"] != "success"
             emit_output(ctx, entry, indent=None)
     if failed:
         click.echo(f"{failed} of {len(lines)} records failed", err=True)
         ctx.exit(GATEWAY_EXIT)
+
+
+def _dispatched(connector: Connector, key: str, lines: list[bytes], source: InputIdentity,
+                connection_name: str, batch_size: int | None, transaction: bool,
+                wait_seconds: int, progress: Callable[[int], None]) -> Iterator[dict[str, Any]]:
+    """Store the run, send its batches to the workers, and yield results as they finish."""
+    from connector import dispatch
+    from connector.worker import send_bulk_batch
+
+    run_id = dispatch.submit_bulk(connector, key, list(_parse_lines(key, lines)),
+                                  connection_name, send_bulk_batch, source=source,
+                                  batch_size=batch_size, transaction=transaction)
+    click.echo(f"bulk run {run_id}: {len(lines)} records sent to the workers", err=True)
+    yield from dispatch.results(connector, run_id, timeout=wait_seconds, progress=progress)
 
 
 def _parse_lines(key: str, lines: list[bytes]) -> Iterator[Any]:

@@ -8,6 +8,8 @@ Settings come from the environment, and flags override them:
     CONNECTOR_STATE         a path | sqlite:///path | postgresql://...
                             default: state.sqlite3 in the platform's cache directory
     CONNECTOR_STATE_KEY     Fernet key(s); encrypts the state's payloads
+    CONNECTOR_SLOT_LEASE    seconds a company slot outlives a worker that died holding it
+                            (default 10; keep it above the longest request at the gateway)
 
 With none set, everything runs in this process as before, and the default state file is only
 created when something first uses the state. Errors name the setting; no URL password or key
@@ -16,6 +18,7 @@ appears in them.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -37,7 +40,9 @@ VARIABLES = {
     "session_key": "CONNECTOR_SESSION_KEY",
     "state": "CONNECTOR_STATE",
     "state_key": "CONNECTOR_STATE_KEY",
+    "slot_lease": "CONNECTOR_SLOT_LEASE",
 }
+DEFAULT_SLOT_LEASE = 10.0
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -51,6 +56,7 @@ class Settings:
     session_key: str | None = None
     state: str | None = None
     state_key: str | None = None
+    slot_lease: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
@@ -80,9 +86,11 @@ class Coordination:
     """The three parts, built from settings; `state` is opened on first use."""
 
     def __init__(self, coordinator: Coordinator, sessions: SessionCache,
-                 open_state: Callable[[], StateStore]) -> None:
+                 open_state: Callable[[], StateStore],
+                 slot_lease: float = DEFAULT_SLOT_LEASE) -> None:
         self.coordinator = coordinator
         self.sessions = sessions
+        self.slot_lease = slot_lease
         self._open_state = open_state
         self._state: StateStore | None = None
         self._lock = threading.Lock()
@@ -116,8 +124,29 @@ def build(settings: Settings | None = None) -> Coordination:
         sessions = _sessions(sessions_url, sessions_setting, settings.session_key)
         undo.callback(sessions.close)
         open_state = _state(_clean(settings.state), settings.state_key)
+        slot_lease = _seconds(settings.slot_lease, VARIABLES["slot_lease"], DEFAULT_SLOT_LEASE)
         undo.pop_all()
-    return Coordination(coordinator, sessions, open_state)
+    return Coordination(coordinator, sessions, open_state, slot_lease)
+
+
+@functools.cache
+def process_coordination() -> Coordination:
+    """This process's coordination, built once from the environment: every connector in the
+    process shares its slots and sessions, as the gateway counts requests per company."""
+    return build()
+
+
+def _seconds(value: str | None, setting: str, default: float) -> float:
+    if not (value or "").strip():
+        return default
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigurationError(f"{setting}: expected a number of seconds above 0, not "
+                                 f"{value!r}")
+    return seconds
 
 
 def _clean(value: str | None) -> str:

@@ -11,18 +11,22 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import logging
-import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import requests
 import urllib3.exceptions
 from lxml import etree
 
+from connector import telemetry
 from connector.calls import CallOptions, RetryPolicy
+from connector.coordination.config import Coordination
+from connector.coordination.sessions import CachedSession, get_or_sign_in, seconds_to_keep
 from connector.errors import (
     AuthenticationError,
     ConnectionConfigError,
@@ -43,61 +47,27 @@ from connector.settings import Settings
 log = logging.getLogger("connector.intacct")
 
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+PROTOCOL = "intacct-xml"  # the name telemetry reports carry
 SENSITIVE_TAGS = (
     "password", "sessionid", "TAXID", "SSN", "SOCIALSECURITYNUMBER", "ACHACCOUNTNUMBER",
     "ACHBANKROUTINGNUMBER", "ROUTINGNUMBER", "ROUTINGNO", "BANKACCOUNTNO", "BANKACCOUNTNUMBER",
     "ACCOUNTNUMBER", "CARDNUM", "CARDNUMBER", "CREDITCARDNUMBER", "CVV", "SECURITYCODE",
 )
-_RENEW_MARGIN = dt.timedelta(seconds=60)
+_RENEW_MARGIN_S = 60.0  # a session is renewed this long before the gateway's sessiontimeout
 # Sessions a call may open after the gateway refused one (it can expire again at once).
 SIGN_INS_PER_CALL = 2
 SLOT_RETRY_AFTER_S = 1.0
 # HTTP statuses with which the gateway's front refuses a request before any work is done.
 _REFUSED_BEFORE_WORK = {429, 503}
-_limiters: dict[str, threading.BoundedSemaphore] = {}
-_limiters_lock = threading.Lock()
-
-
-@dataclass
-class _Session:
-    id: str
-    endpoint: str
-    expires: dt.datetime | None
-
-
-def company_limiter(company_id: str, limit: int) -> threading.BoundedSemaphore:
-    """The process-wide limiter for one company: the gateway counts requests per company."""
-    key = company_id.split("|")[0].lower()
-    with _limiters_lock:
-        if key not in _limiters:
-            _limiters[key] = threading.BoundedSemaphore(limit)
-        return _limiters[key]
-
-
-@contextlib.contextmanager
-def _slot(limiter: threading.BoundedSemaphore, company: str, options: CallOptions
-          ) -> Iterator[None]:
-    """One of the company's request slots, waited for no longer than the call allows."""
-    remaining = options.remaining()
-    wait = options.slot_wait_s if remaining is None else max(0.0, min(options.slot_wait_s,
-                                                                     remaining))
-    if not limiter.acquire(timeout=wait):
-        if remaining is not None and wait < options.slot_wait_s:
-            raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
-                                   f"company {company}'s request slots; nothing was sent")
-        raise SlotTimeout(f"no request slot for company {company} came free within {wait:g} s "
-                          "(the gateway allows only a few requests at once per company); "
-                          "nothing was sent", retry_after=SLOT_RETRY_AFTER_S)
-    try:
-        yield
-    finally:
-        limiter.release()
+# How long a signed-in session is kept at most, whatever its timeout says.
+SESSION_MAX_AGE_S = 24 * 3600.0
 
 
 class IntacctClient:
     """Sends functions to one Intacct company and returns parsed responses."""
 
-    def __init__(self, connection: Mapping[str, Any], settings: Settings) -> None:
+    def __init__(self, connection: Mapping[str, Any], settings: Settings,
+                 coordination: Coordination) -> None:
         missing = [k for k in ("senderId", "senderPassword", "companyId", "userId",
                                "userPassword") if not connection.get(k)]
         if missing:
@@ -109,9 +79,9 @@ class IntacctClient:
         self._allowed_hosts = tuple(connection.get("allowedEndpointHosts", []))
         self._company = connection["companyId"].split("|")[0]
         self._http = requests.Session()
-        self._session: _Session | None = None
-        self._session_lock = threading.Lock()
-        self._limiter = company_limiter(connection["companyId"], settings.concurrency)
+        self._coordination = coordination
+        self._concurrency = settings.concurrency
+        self._session_key = session_key(connection)
         self.redactor = Redactor(
             [connection["senderPassword"], connection["userPassword"]], SENSITIVE_TAGS)
 
@@ -164,7 +134,10 @@ class IntacctClient:
         for sign_ins in range(SIGN_INS_PER_CALL + 1):
             session = self._current_session(options)
             try:
-                return self._send(session.endpoint, SessionAuth(session.id), numbered, options)
+                response = self._send(session.endpoint, SessionAuth(session.id), numbered,
+                                      options)
+                self._slide(session, response)
+                return response
             except AuthenticationError as exc:
                 self._forget_session(session)
                 refused = exc
@@ -177,25 +150,50 @@ class IntacctClient:
             summary=f"the gateway refused the session {SIGN_INS_PER_CALL + 1} times in a row, "
                     f"right after signing in again each time")
 
-    def _current_session(self, options: CallOptions) -> _Session:
-        with self._session_lock:
-            now = dt.datetime.now(dt.timezone.utc)
-            session = self._session
-            if session is None or (session.expires and now >= session.expires - _RENEW_MARGIN):
-                self._session = session = self._open_session(options)
+    def _current_session(self, options: CallOptions) -> CachedSession:
+        """The connection's session from the cache (shared by every thread, and with Redis by
+        every worker); one caller signs in while the others wait for its session."""
+        session = get_or_sign_in(
+            self._coordination.sessions, self._coordination.coordinator, self._session_key,
+            lambda: self._open_session(options), margin=_RENEW_MARGIN_S,
+            max_age=SESSION_MAX_AGE_S, wait=_bounded_wait(options))
+        self.redactor.add(session.id)
+        if session.endpoint != self._endpoint:  # the cache may be shared: trust nothing in it
+            trusted_endpoint(session.endpoint, self._allowed_hosts)
+        return session
+
+    def _forget_session(self, session: CachedSession) -> None:
+        """Drop the session the gateway refused (only that one: another worker may have put
+        a fresh one meanwhile)."""
+        self._coordination.sessions.invalidate(self._session_key, session.id)
+
+    def _slide(self, session: CachedSession, response: Response) -> CachedSession:
+        """Keep a session longer when the gateway moved its timeout forward."""
+        expiry = _session_expiry(response)
+        if expiry is None or session.expires is None:
             return session
+        if (expiry - session.expires).total_seconds() < _RENEW_MARGIN_S:
+            return session
+        slid = CachedSession(session.id, session.endpoint, expiry)
+        keep = seconds_to_keep(slid, SESSION_MAX_AGE_S, _RENEW_MARGIN_S)
+        if keep > 0:
+            self._coordination.sessions.put(self._session_key, slid, keep)
+        return slid
 
-    def _forget_session(self, session: _Session) -> None:
-        with self._session_lock:
-            if self._session is session:
-                self._session = None
+    def _open_session(self, options: CallOptions) -> CachedSession:
+        try:
+            session = self._sign_in(options)
+        except Exception:
+            telemetry.sign_in(PROTOCOL, "failed")  # telemetry: sign-in
+            raise
+        telemetry.sign_in(PROTOCOL, "ok")  # telemetry: sign-in
+        return session
 
-    def _open_session(self, options: CallOptions) -> _Session:
+    def _sign_in(self, options: CallOptions) -> CachedSession:
         body = etree.Element("getAPISession")
         if self._login.entity_id:
             etree.SubElement(body, "locationid").text = self._login.entity_id
-        response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options,
-                              track_session=False)
+        response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options)
         _raise_first_failure(response)
         api = response.results[0].data.find("api") if response.results else None
         session_id = api.findtext("sessionid") if api is not None else None
@@ -204,13 +202,12 @@ class IntacctClient:
         self.redactor.add(session_id)
         returned = (api.findtext("endpoint") or "").strip()
         endpoint = trusted_endpoint(returned, self._allowed_hosts) if returned else self._endpoint
-        return _Session(session_id, endpoint, _session_expiry(response))
+        return CachedSession(session_id, endpoint, _session_expiry(response))
 
     # -- transport ------------------------------------------------------------------------
 
     def _send(self, url: str, auth: Login | SessionAuth,
-              numbered: list[tuple[str, etree._Element]], options: CallOptions, *,
-              track_session: bool = True) -> Response:
+              numbered: list[tuple[str, etree._Element]], options: CallOptions) -> Response:
         """One request, retried as the policy allows with the same control ids throughout, so
         that a mutation sent again after a lost answer is refused as already executed."""
         payload = build_request(
@@ -218,11 +215,14 @@ class IntacctClient:
             sender_password=self._connection["senderPassword"], controlid=str(uuid.uuid4()),
             auth=auth, functions=numbered, transaction=options.transaction)
 
+        attempts = 0
+
         def attempt() -> Response:
-            response = self._post(url, payload, options)
-            if track_session:
-                self._slide_session(response)
-            return response
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                telemetry.retry(PROTOCOL)  # telemetry: retry
+            return self._post(url, payload, options)
 
         try:
             return call_with_retries(attempt, options, transient=_transient(options.retry),
@@ -249,13 +249,42 @@ class IntacctClient:
             timeout = min(timeout, remaining)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request to %s:\n%s", url, self.redactor.bytes(payload))
-        with _slot(self._limiter, self._company, options):
-            http = self._exchange(url, payload, headers, timeout)
+        with self._slot(options):
+            started = time.monotonic()
+            try:
+                http = self._exchange(url, payload, headers, timeout)
+            except TransportError as exc:  # telemetry: a gateway call without an answer
+                telemetry.gateway_call(PROTOCOL, "timeout" if exc.timeout else "unreachable",
+                                       time.monotonic() - started)
+                raise
+            telemetry.gateway_call(  # telemetry: a gateway call and its HTTP status
+                PROTOCOL, "ok" if http.status_code < 400 else f"http_{http.status_code}",
+                time.monotonic() - started)
+            if http.status_code == 429:
+                telemetry.rate_limited(PROTOCOL)  # telemetry: rate limited
         if log.isEnabledFor(logging.DEBUG):
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
             _raise_http(http)
         return parse_response(http.content, http_status=http.status_code)
+
+    @contextlib.contextmanager
+    def _slot(self, options: CallOptions) -> Iterator[None]:
+        """One of the company's request slots, waited for no longer than the call allows."""
+        wait = _bounded_wait(options)
+        started = time.monotonic()
+        try:
+            with self._coordination.coordinator.slot(self._company, self._concurrency, wait=wait,
+                                                     lease=self._coordination.slot_lease):
+                telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
+                yield
+        except SlotTimeout:
+            telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
+            if wait < options.slot_wait_s:
+                raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
+                                       f"company {self._company}'s request slots; nothing was "
+                                       "sent") from None
+            raise
 
     def _exchange(self, url: str, payload: bytes, headers: Mapping[str, str],
                   timeout: float) -> requests.Response:
@@ -268,12 +297,6 @@ class IntacctClient:
         except requests.RequestException as exc:
             raise TransportError(f"could not reach {url}: {_cause(exc)}", transient=True,
                                  sent=not _before_sending(exc)) from None
-
-    def _slide_session(self, response: Response) -> None:
-        expiry = _session_expiry(response)
-        session = self._session
-        if expiry and session is not None:
-            session.expires = expiry
 
 
 def _raise_first_failure(response: Response) -> None:
@@ -332,6 +355,25 @@ def _session_expiry(response: Response) -> dt.datetime | None:
     if not text:
         return None
     try:
-        return dt.datetime.fromisoformat(text.strip())
+        expiry = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         return None
+    return expiry if expiry.tzinfo else expiry.replace(tzinfo=dt.timezone.utc)
+
+
+def session_key(connection: Mapping[str, Any]) -> str:
+    """What names a connection's session in a (possibly shared) cache: a hash of who signs in
+    where, and which session endpoints it trusts; never a password."""
+    identity = [connection.get(name) or "" for name in
+                ("endpointUrl", "senderId", "companyId", "entityId", "userId")]
+    identity.append(sorted(connection.get("allowedEndpointHosts") or []))
+    return "intacct:" + hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:32]
+
+
+def _bounded_wait(options: CallOptions) -> float:
+    """How long a call may wait for a slot or another's sign-in: the slot wait, or less when
+    the call's deadline is nearer."""
+    remaining = options.remaining()
+    return options.slot_wait_s if remaining is None else max(0.0, min(options.slot_wait_s,
+                                                                      remaining))
+

@@ -36,7 +36,7 @@ def test_actions_table_and_json(runner):
 
 
 def test_describe_and_catalog(runner):
-    described = json.loads(run(runner, "describe", "getVendor").output)
+    described = json.loads(run(runner, "describe", "getVendor", "--json").output)
     assert described["datasources"] == {"recordNo": {"datasource": "selectVendor",
                                                      "inputs": {}}}
     catalog = json.loads(run(runner, "catalog").output)
@@ -174,6 +174,6 @@ def test_no_secret_in_any_output_or_log(runner, tmp_path, caplog, monkeypatch):
                 outputs.append(result.output)
     everything = "\n".join(outputs) + caplog.text
     assert "<password>***</password>" in everything  # the render shows where they were
-    assert len(session_ids) >= 4 and "request to http" in everything  # the debug dump was written
+    assert session_ids and "request to http" in everything  # the debug dump was written
     for secret in [*SECRETS.values(), *sensitive.values(), *session_ids]:
         assert secret not in everything

@@ -142,8 +142,8 @@ def test_each_company_has_its_own_slots_peak_and_refusals() -> None:
     assert len(refused) == 1 and refused[0].request.body == acme
     assert sum(b"<sessionid>" in r.content for r in replies) == 3
     assert stats["companies"] == {
-        "ACME": {"peak_in_flight": 1, "refused": 1},
-        "SANDBOX": {"peak_in_flight": 2, "refused": 0},
+        "ACME": {"peak_in_flight": 1, "held": 1, "refused": 1},
+        "SANDBOX": {"peak_in_flight": 2, "held": 0, "refused": 0},
     }
 
 

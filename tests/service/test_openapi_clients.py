@@ -83,13 +83,13 @@ def test_a_generated_client_creates_a_vendor_with_custom_fields(api, generated, 
     body = models.InvokeCreateVendorBody.from_dict({
         "connection": "sandbox",
         "inputs": {"vendorName": "Generated Client Vendor", "vendorId": "V-GEN-1",
-                   "customFields": [["NOTE", "from a generated client"]]}})
+                   "customFields": [["REGION", "from a generated client"]]}})
     with client_module.AuthenticatedClient(base_url=api.url, token=TOKEN) as client:
         response = invoke.sync_detailed(client=client, body=body)
     assert response.status_code == 200, response.content
     recordno = json.loads(response.content)["data"]["_data"][0]["RECORDNO"]
     stored = sandbox.store.get("VENDOR", recordno)
-    assert stored["VENDORID"] == "V-GEN-1" and stored["NOTE"] == "from a generated client"
+    assert stored["VENDORID"] == "V-GEN-1" and stored["REGION"] == "from a generated client"
 
 
 @pytest.mark.slow

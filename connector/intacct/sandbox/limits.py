@@ -21,12 +21,13 @@ class ConcurrencyLimiter:
         self._in_flight: dict[str, int] = defaultdict(int)
 
     @contextmanager
-    def slot(self, company: str, limit: int) -> Iterator[int]:
-        """Yield how many of the company's requests are in flight with this one, or 0 when
-        the hold expired without a slot."""
+    def slot(self, company: str, limit: int) -> Iterator[tuple[int, bool]]:
+        """Yield how many of the company's requests are in flight with this one (0 when the
+        hold expired without a slot), and whether it arrived over the limit (held)."""
         key = company.upper()
         deadline = time.monotonic() + self.hold_seconds
         with self._cond:
+            held = self._in_flight[key] >= limit
             while self._in_flight[key] >= limit:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -37,7 +38,7 @@ class ConcurrencyLimiter:
                 self._in_flight[key] += 1
                 in_flight = self._in_flight[key]
         try:
-            yield in_flight
+            yield in_flight, held
         finally:
             if in_flight:
                 with self._cond:

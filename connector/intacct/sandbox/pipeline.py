@@ -153,7 +153,9 @@ class Pipeline:
         company = self.config.company(session.companyid)
         assert company is not None  # sessions are only made for configured companies
         limit = self.config.concurrency_of(company)
-        with self.limiter.slot(company.company_id, limit) as in_flight:
+        with self.limiter.slot(company.company_id, limit) as (in_flight, held):
+            if held:
+                self.stats.count_held(company.company_id)
             if not in_flight:
                 self.stats.count_refusal(company.company_id)
                 failure = errors.too_many_operations(self.config.hold_seconds)

@@ -1,6 +1,7 @@
 """Counters a test or a benchmark reads: requests and their HTTP statuses, functions run,
-sessions made, and per company the peak of requests in flight and the requests refused
-because the company's slots stayed full."""
+sessions made, and per company the peak of requests in flight, the requests that arrived over
+the limit (held for a slot, as the real gateway holds them) and those refused because the
+company's slots stayed full."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Stats:
             self.sessions_created = 0
             self._peaks: dict[str, int] = {}
             self._refused: Counter[str] = Counter()
+            self._held: Counter[str] = Counter()
 
     def count_request(self, status: int) -> None:
         with self._lock:
@@ -43,6 +45,12 @@ class Stats:
         with self._lock:
             self._peaks[company] = max(self._peaks.get(company, 0), in_flight)
 
+    def count_held(self, company: str) -> None:
+        """A request of the company arrived while all its slots were taken."""
+        with self._lock:
+            self._held[company] += 1
+            self._peaks.setdefault(company, 0)
+
     def count_refusal(self, company: str) -> None:
         """A request of the company waited its hold out without a slot."""
         with self._lock:
@@ -57,7 +65,8 @@ class Stats:
                 "functions": dict(self.functions),
                 "sessions_created": self.sessions_created,
                 "companies": {
-                    company: {"peak_in_flight": peak, "refused": self._refused[company]}
+                    company: {"peak_in_flight": peak, "held": self._held[company],
+                              "refused": self._refused[company]}
                     for company, peak in sorted(self._peaks.items())
                 },
             }

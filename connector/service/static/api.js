@@ -5,9 +5,9 @@ const TOKEN_KEY = "connector.token";
 
 class ApiError extends Error {
   constructor(status, error) {
-    super(error.message || `HTTP ${status}`);
+    super(error.detail || `HTTP ${status}`);
     this.status = status;
-    this.error = error; // the service's {"type", "message", ...}
+    this.error = error; // the service's problem details: {"code", "detail", "problems", ...}
   }
 }
 
@@ -42,12 +42,12 @@ async function request(method, path, body) {
     });
   } catch (err) {
     const message = `The service did not answer: ${err.message}`;
-    throw new ApiError(0, { type: "NetworkError", message });
+    throw new ApiError(0, { code: "NetworkError", detail: message });
   }
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = payload && payload.error ? payload.error : { message: response.statusText };
-    throw new ApiError(response.status, error);
+    const problem = payload && payload.code ? payload : { detail: response.statusText };
+    throw new ApiError(response.status, problem);
   }
   return payload;
 }

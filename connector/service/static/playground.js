@@ -231,10 +231,10 @@ function showFailure(err, form) {
     showErrors("Invalid input; nothing was sent.", problemList(error.problems));
   } else if (error.errors) {
     const layer = error.layer ? ` (${error.layer})` : "";
-    showErrors(`${error.type}${layer}: the gateway refused the request.`,
+    showErrors(`${error.code}${layer}: the gateway refused the request.`,
       gatewayErrors(error.errors));
   } else {
-    showErrors(`${error.type || "Error"}: ${err.message}`);
+    showErrors(`${error.code || "Error"}: ${err.message}`);
   }
 }
 
