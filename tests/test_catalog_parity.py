@@ -200,6 +200,18 @@ def test_every_action_and_data_source_declares_its_output():
     assert reads == {k for k in CONNECTOR.actions if k.startswith("get")} | {"queryAndList"}
 
 
+def test_describe_shows_the_output_schema():
+    from click.testing import CliRunner
+
+    from connector.cli import main
+
+    result = CliRunner().invoke(main, ["describe", "getVendor", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["output_schema"] == CONNECTOR.action("getVendor").output_schema
+    assert "VENDORID" in document["output_schema"]["properties"]["_data"]["items"]["properties"]
+
+
 def test_the_component_s_list_forms_are_declared():
     for key in [k for k in CONNECTOR.actions if k.startswith("get")] + ["queryAndList"]:
         field = CONNECTOR.action(key).schema["properties"]["field"]
