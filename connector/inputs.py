@@ -233,17 +233,18 @@ def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
     stack: list[tuple[Any, str]] = [(values, "")]
     while stack:
         node, path = stack.pop()
-        if isinstance(node, str):
+        kind = type(node)  # parsed JSON: exact types, checked without the ABCs' cost
+        if kind is str:
             found = _CONTROL.search(node)
             if found:
                 problems.append(InputProblem(path, _title(schema, _parts(path)), (
                     f"contains the control character U+{ord(found.group()):04X}; of the "
                     "control characters only tab, line feed and carriage return can be sent")))
-        elif isinstance(node, Mapping):
+        elif kind is dict:
             for key, item in node.items():
                 stack.append((str(key), path))
                 stack.append((item, _join(path, str(key))))
-        elif isinstance(node, list):
+        elif kind is list:
             stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
     return sorted(problems, key=lambda p: p.path)
 
