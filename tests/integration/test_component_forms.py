@@ -558,3 +558,29 @@ def test_data_sources_with_their_toggle_as_the_component_sends_it(connector, san
         items = connector.picklist(key, {toggle: value}, connection)
         assert output_problems(connector.datasource(key), items) == []
         assert sorted(i["key"] for i in items) == sorted(r.get(field, "") for r in records)
+
+
+# -- what is refused before anything is sent ----------------------------------------------------
+
+
+def test_refusals_name_the_input_and_send_nothing(connector, sandbox, connection):
+    from connector.errors import InputError
+
+    before = sandbox.stats.snapshot()["requests"]
+    cases = [
+        ("createVendor", {"vendorName": "Bell\x07", "contactDetails": {"cityInput": "A\x00"}},
+         {"vendorName", "contactDetails.cityInput"}),
+        ("createVendor", {"vendorName": "Both", "city": "Rome",
+                          "contactDetails": {"cityInput": "Paris"}},
+         {"contactDetails.cityInput"}),
+        ("createCustomer", {"customerName": "X", "customFields": [["1st", "x"], ["ONLY"]]},
+         {"customFields[0]", "customFields[1]"}),
+        ("createProject", {"projectName": "X", "projectCategory": "C",
+                           "additionalFields": {"bad name": 1}}, {"additionalFields"}),
+        ("deleteObject", {"object": "NOT_AN_OBJECT", "keys": "1"}, {"object"}),
+    ]
+    for key, inputs, paths in cases:
+        with pytest.raises(InputError) as caught:
+            connector.invoke(key, inputs, connection)
+        assert {p.path for p in caught.value.problems} == paths, key
+    assert sandbox.stats.snapshot()["requests"] == before
