@@ -50,6 +50,9 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _ISO_TIMESTAMP = re.compile(
     r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The same characters as json.dumps writes them (U+0008 and U+000C in their short forms); a
+# backslash the user wrote before b or f matches too, which only costs the precise walk.
+_ESCAPED_CONTROL = re.compile(r"\\(u00(0[0-8bcef]|1[0-9a-f])|[bf])")
 _NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
 ERROR_MESSAGE = "x-error-message"
 ERROR_AT = "x-error-at"
@@ -155,8 +158,11 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem], date_formats: tuple[str, ...]) -> Any:
-    if type(value) is str and schema.get("type") == "string" and "format" not in schema:
+    kind = type(value)
+    if kind is str and schema.get("type") == "string" and "format" not in schema:
         return value  # the common case, and nothing to coerce
+    if kind is not str and kind is not list and kind is not dict:
+        return value  # a number, a boolean, null: already what it is
     types = _types(schema)
     only_blank = "string" in types and len(types) > 1 and schema.get("maxLength") == 0
     if only_blank and isinstance(value, str) and not value.strip():
@@ -229,6 +235,11 @@ def _key_value_list(value: Any) -> bool:
 def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
                         ) -> list[InputProblem]:
     """Every text (value or name) holding a character no text request can carry."""
+    try:  # the common case, none anywhere, told at C speed
+        if not _ESCAPED_CONTROL.search(json.dumps(values, ensure_ascii=False, default=str)):
+            return []
+    except ValueError:  # a circular value: the walk below reports what it finds
+        pass
     problems = []
     stack: list[tuple[Any, str]] = [(values, "")]
     while stack:
