@@ -163,7 +163,7 @@ def test_record_picked_from_data_source(page, service, sandbox):
     vendor = output_json(page)["data"]["_data"][0]
     assert (vendor["RECORDNO"], vendor["NAME"]) == (recordno, "Quillon Paper Mills")
     assert json.loads(page.get_by_test_id("inputs").text_content()) == {
-        "recordNo": recordno, "field": "*"}
+        "recordNo": recordno, "field": ["*"]}
 
 
 def test_invalid_inputs_shown_by_field_and_nothing_created(page, service, sandbox):
@@ -192,7 +192,7 @@ def test_invalid_inputs_shown_by_field_and_nothing_created(page, service, sandbo
 def test_gateway_error_shows_intacct_fields(page, service):
     open_playground(page, service)
     choose_action(page, "deleteObject")
-    page.fill("#input-object", "VENDOR")
+    page.select_option("#input-object", label="VENDOR")
     page.fill("#input-keys", "999999")
     page.get_by_test_id("run").click()
     errors = page.get_by_test_id("errors")
@@ -225,9 +225,10 @@ def test_line_items_are_repeatable_rows(page, service):
     assert re.search(r"<year>2024</year>\s*<month>03</month>\s*<day>01</day>", text)
 
     page.get_by_test_id("remove-lines-0").click()  # the second line's problem stays with it
-    page.fill("#input-lines-1-_other", '{"line_num": 2}')
+    page.fill("#input-lines-1-accountlabel", "Services")  # a line takes an account or a label
     page.get_by_test_id("preview").click()
-    expect(page.locator("[data-field='lines-1'] > .field-error")).to_contain_text("line_num")
+    expect(page.locator("[data-field='lines-1-accountlabel'] .field-error")).to_contain_text(
+        "cannot be given with glaccountno")
 
 
 def test_data_source_tab_lists_items(page, service):
