@@ -93,26 +93,25 @@ class Response:
 def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     """Parse and check the control and authentication layers; results are returned as found."""
     root = _document(raw, http_status)
-    text = raw.decode("utf-8", errors="replace")
-    control = _required(root, "control", text)
+    control = _required(root, "control", raw)
     if _status(control) != "success":
-        raise ControlError(errors_of(root.find("errormessage")), text)
+        raise ControlError(errors_of(root.find("errormessage")), _text(raw))
     operation = root.find("operation")
     if operation is None:
         # A control-level answer with no operation (e.g. a refused request) carries its errors
         # beside the control block.
         errors = errors_of(root.find("errormessage"))
         if errors:
-            raise ControlError(errors, text)
+            raise ControlError(errors, _text(raw))
         raise ResponseFormatError("the gateway response has no operation block",
-                                  raw_response=text[:2000])
+                                  raw_response=_text(raw[:8000])[:2000])
     authentication = operation.find("authentication")
     if authentication is not None and _status(authentication) != "success":
         raise AuthenticationError(
             errors_of(authentication.find("errormessage"))
-            or errors_of(operation.find("errormessage")), text)
+            or errors_of(operation.find("errormessage")), _text(raw))
     if authentication is None and operation.find("errormessage") is not None:
-        raise AuthenticationError(errors_of(operation.find("errormessage")), text)
+        raise AuthenticationError(errors_of(operation.find("errormessage")), _text(raw))
     results = [_result(r) for r in operation.iterfind("result")]
     return Response(root=root, raw=raw, results=results)
 
@@ -154,12 +153,17 @@ def _document(raw: bytes, http_status: int) -> etree._Element:
     return root
 
 
-def _required(root: etree._Element, tag: str, text: str) -> etree._Element:
+def _required(root: etree._Element, tag: str, raw: bytes) -> etree._Element:
     element = root.find(tag)
     if element is None:
         raise ResponseFormatError(f"the gateway response has no <{tag}> block",
-                                  raw_response=text[:2000])
+                                  raw_response=_text(raw[:8000])[:2000])
     return element
+
+
+def _text(raw: bytes) -> str:
+    """The response as text, for an error (decoded only then: a page is megabytes)."""
+    return raw.decode("utf-8", errors="replace")
 
 
 def _result(element: etree._Element) -> Result:
