@@ -11,6 +11,7 @@ connections are reused across calls and threads.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -71,6 +72,9 @@ class Connector:
         self._middleware: list[Middleware] = [r.value for r in registry.middleware]
         self._clients: dict[str, Client] = {}
         self._clients_lock = threading.Lock()
+        # The last connection looked up, a copy of it once it came twice, and its client: a
+        # caller that passes the same connection call after call has it compared, not hashed.
+        self._last_client: tuple[Mapping[str, Any], dict[str, Any] | None, Client] | None = None
 
     @property
     def key(self) -> str:
@@ -108,13 +112,20 @@ class Connector:
 
     def client(self, connection: Mapping[str, Any]) -> Client:
         """The shared client for a connection (sessions and HTTP pool are reused)."""
+        last = self._last_client
+        if last is not None and last[0] is connection and last[1] == connection:
+            return last[2]
         fingerprint = hashlib.sha256(
             json.dumps(connection, sort_keys=True, default=str).encode()).hexdigest()
         with self._clients_lock:
             if fingerprint not in self._clients:
                 self._clients[fingerprint] = self.protocol.client(connection, self.settings,
                                                                   self.coordination)
-            return self._clients[fingerprint]
+            client = self._clients[fingerprint]
+            again = last is not None and last[0] is connection
+            self._last_client = (connection, copy.deepcopy(dict(connection)) if again else None,
+                                 client)
+            return client
 
     def redact(self, text: str) -> str:
         """Remove every secret any of this connector's clients knows of."""
@@ -129,6 +140,7 @@ class Connector:
             for client in self._clients.values():
                 client.close()
             self._clients.clear()
+            self._last_client = None
 
     # -- building calls ---------------------------------------------------------------------
 
@@ -163,7 +175,7 @@ class Connector:
         deadline_ms = overrides.get("deadline_ms")
         controlids = overrides.get("controlids")
         return CallOptions(
-            retry=self.settings.retry.merged(overrides),
+            retry=self.settings.retry.merged(overrides) if overrides else self.settings.retry,
             headers=dict(overrides.get("headers") or {}),
             transaction=bool(overrides.get("transaction", False)),
             slot_wait_s=overrides.get("slot_wait_ms", self.settings.slot_wait_ms) / 1000,
@@ -223,13 +235,14 @@ class Connector:
             error = ConnectorError(f"the gateway answered {len(response.results)} results to "
                                    f"{len(bodies)} functions")
             return [Outcome("error", error=error) for _ in calls]
-        raw = response.raw.decode("utf-8", errors="replace")
-        outcomes, start = [], 0
+        outcomes, start, raw = [], 0, None
         for call in calls:
             results = response.results[start:start + len(call.bodies)]
             start += len(call.bodies)
             failed = _first_failure(results)
             if failed is not None:
+                if raw is None:  # decoded for the errors only: a response can be megabytes
+                    raw = response.raw.decode("utf-8", errors="replace")
                 outcomes.append(Outcome("error", error=failed.error(raw)))
             else:
                 outcomes.append(Outcome("success",

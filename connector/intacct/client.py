@@ -58,6 +58,8 @@ SLOT_RETRY_AFTER_S = 1.0
 _REFUSED_BEFORE_WORK = {429, 503}
 # How long a company slot outlives a holder that died (renewed while the request runs).
 SLOT_LEASE_S = 10.0
+# Session endpoints a client remembers having checked (a connection has one or two).
+_TRUSTED_KEPT = 16
 # How long a signed-in session is kept at most, whatever its timeout says.
 SESSION_MAX_AGE_S = 24 * 3600.0
 
@@ -81,6 +83,7 @@ class IntacctClient:
         self._coordination = coordination
         self._concurrency = settings.concurrency
         self._session_key = session_key(connection)
+        self._trusted = {self._endpoint}  # session endpoints checked already
         self.redactor = Redactor(
             [connection["senderPassword"], connection["userPassword"]], SENSITIVE_TAGS)
 
@@ -157,8 +160,11 @@ class IntacctClient:
             lambda: self._open_session(options), margin=_RENEW_MARGIN_S,
             max_age=SESSION_MAX_AGE_S, wait=_bounded_wait(options))
         self.redactor.add(session.id)
-        if session.endpoint != self._endpoint:  # the cache may be shared: trust nothing in it
+        if session.endpoint not in self._trusted:  # the cache may be shared: trust nothing in it
             trusted_endpoint(session.endpoint, self._allowed_hosts)
+            if len(self._trusted) >= _TRUSTED_KEPT:
+                self._trusted = {self._endpoint}
+            self._trusted.add(session.endpoint)
         return session
 
     def _forget_session(self, session: CachedSession) -> None:
