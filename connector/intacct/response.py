@@ -8,6 +8,7 @@ ids, which uniqueid makes safe) and marked as sent.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,9 +42,9 @@ class Result:
     element: etree._Element
     errors: list[ErrorDetail] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def data(self) -> etree._Element | None:
-        return self.element.find("data")
+        return _child(self.element, "data")  # looked up once: the element is never edited
 
     @property
     def already_applied(self) -> bool:
@@ -95,24 +96,24 @@ def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     root = _document(raw, http_status)
     control = _required(root, "control", raw)
     if _status(control) != "success":
-        raise ControlError(errors_of(root.find("errormessage")), _text(raw))
-    operation = root.find("operation")
+        raise ControlError(errors_of(_child(root, "errormessage")), _text(raw))
+    operation = _child(root, "operation")
     if operation is None:
         # A control-level answer with no operation (e.g. a refused request) carries its errors
         # beside the control block.
-        errors = errors_of(root.find("errormessage"))
+        errors = errors_of(_child(root, "errormessage"))
         if errors:
             raise ControlError(errors, _text(raw))
         raise ResponseFormatError("the gateway response has no operation block",
                                   raw_response=_text(raw[:8000])[:2000])
-    authentication = operation.find("authentication")
+    authentication = _child(operation, "authentication")
     if authentication is not None and _status(authentication) != "success":
         raise AuthenticationError(
-            errors_of(authentication.find("errormessage"))
-            or errors_of(operation.find("errormessage")), _text(raw))
-    if authentication is None and operation.find("errormessage") is not None:
-        raise AuthenticationError(errors_of(operation.find("errormessage")), _text(raw))
-    results = [_result(r) for r in operation.iterfind("result")]
+            errors_of(_child(authentication, "errormessage"))
+            or errors_of(_child(operation, "errormessage")), _text(raw))
+    if authentication is None and _child(operation, "errormessage") is not None:
+        raise AuthenticationError(errors_of(_child(operation, "errormessage")), _text(raw))
+    results = [_result(r) for r in operation.iterchildren("result")]
     return Response(root=root, raw=raw, results=results)
 
 
@@ -129,32 +130,33 @@ def errors_of(errormessage: etree._Element | None) -> list[ErrorDetail]:
         ErrorDetail.from_fields(
             _child_text(error, "errorno"), _child_text(error, "description"),
             _child_text(error, "description2"), _child_text(error, "correction"))
-        for error in errormessage.iterfind("error")
+        for error in errormessage.iterchildren("error")
     ]
 
 
 def _document(raw: bytes, http_status: int) -> etree._Element:
-    shown = raw[:2000].decode(errors="replace")
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise ResponseFormatError(f"the gateway answered HTTP {http_status} with an empty body",
                                   status=http_status, raw_response="")
+    shown = raw[:2000]  # decoded for an error only
     head = raw[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
         raise ResponseFormatError(
             f"the gateway answered HTTP {http_status} with an HTML page instead of XML",
-            status=http_status, raw_response=shown)
+            status=http_status, raw_response=_text(shown))
     try:
         root = parse_document(raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES)
     except XMLInputError as exc:
-        raise ResponseFormatError(exc.message, status=http_status, raw_response=shown) from None
+        raise ResponseFormatError(exc.message, status=http_status,
+                                  raw_response=_text(shown)) from None
     if root.tag != "response":
         raise ResponseFormatError(f"expected a <response> document, got <{root.tag}>",
-                                  status=http_status, raw_response=shown)
+                                  status=http_status, raw_response=_text(shown))
     return root
 
 
 def _required(root: etree._Element, tag: str, raw: bytes) -> etree._Element:
-    element = root.find(tag)
+    element = _child(root, tag)
     if element is None:
         raise ResponseFormatError(f"the gateway response has no <{tag}> block",
                                   raw_response=_text(raw[:8000])[:2000])
@@ -167,12 +169,15 @@ def _text(raw: bytes) -> str:
 
 
 def _result(element: etree._Element) -> Result:
+    first: dict[str, etree._Element] = {}
+    for child in element:  # one pass for the four children a result is read for
+        first.setdefault(child.tag, child)
     return Result(
-        status=_status(element),
-        function=_child_text(element, "function"),
-        controlid=_child_text(element, "controlid"),
+        status=_text_of(first.get("status")).strip().lower(),
+        function=_text_of(first.get("function")),
+        controlid=_text_of(first.get("controlid")),
         element=element,
-        errors=errors_of(element.find("errormessage")),
+        errors=errors_of(first.get("errormessage")),
     )
 
 
@@ -180,6 +185,14 @@ def _status(element: etree._Element) -> str:
     return _child_text(element, "status").strip().lower()
 
 
+def _child(element: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with this tag (as `find`, without parsing a path)."""
+    return next(element.iterchildren(tag), None)
+
+
 def _child_text(element: etree._Element, tag: str) -> str:
-    child = element.find(tag)
-    return (child.text or "") if child is not None else ""
+    return _text_of(_child(element, tag))
+
+
+def _text_of(element: etree._Element | None) -> str:
+    return (element.text or "") if element is not None else ""

@@ -8,6 +8,7 @@ be an attempt at entity expansion.
 from __future__ import annotations
 
 import re
+import threading
 
 from lxml import etree
 
@@ -15,11 +16,20 @@ from connector.errors import XMLInputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _DECLARATIONS = (b"DOCTYPE", b"ENTITY")
+_THREAD = threading.local()
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 
 def _parser() -> etree.XMLParser:
-    # A parser is not thread-safe; making one is cheap.
+    """This thread's parser (a parser is not thread-safe, and making one costs more than a small
+    document's parse)."""
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        parser = _THREAD.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,

@@ -53,7 +53,7 @@ def record_to_dict(element: etree._Element) -> Any:
     if element.attrib or (element.text and element.text.strip()):
         return element_to_json(element, arrays=False)
     node = {child.tag: (child.text or "") if not len(child) and not child.attrib
-            else element_to_json(child, arrays=False) for child in element}
+            else record_to_dict(child) for child in element}
     if (not node or len(node) != len(element) or etree.Comment in node or etree.PI in node
             or etree.Entity in node):
         return element_to_json(element, arrays=False)
