@@ -286,8 +286,14 @@ class Connector:
 
 
 def _records(client: Client, call: Call) -> Iterator[Any]:
+    """Each page's records, one page held at a time: a page and its records are let go (as
+    they are handed out) before the next page is asked for."""
     for result in client.pages(call.bodies[0], call.options):
-        yield from result.records
+        records = result.records
+        del result
+        records.reverse()
+        while records:
+            yield records.pop()
 
 
 def _controlids(call: Call) -> Sequence[str]:

@@ -37,7 +37,13 @@ from connector.errors import (
 from connector.intacct.endpoint import trusted_endpoint
 from connector.intacct.envelope import Login, SessionAuth, build_request, is_mutating
 from connector.intacct.errors import is_retryable
-from connector.intacct.response import Response, Result, first_failure, parse_response
+from connector.intacct.response import (
+    Response,
+    Result,
+    first_failure,
+    parse_page,
+    parse_response,
+)
 from connector.redact import Redactor
 from connector.retry import call_with_retries, retry_after_seconds
 from connector.settings import Settings
@@ -93,21 +99,26 @@ class IntacctClient:
         `options.controlids` (one per body) lets a caller that may send the same work again,
         such as a resumed bulk run, keep them stable so that uniqueid deduplicates it.
         """
-        ids = options.controlids or [str(uuid.uuid4()) for _ in bodies]
-        return self._with_session(list(zip(ids, bodies, strict=True)), options)
+        return self._execute(bodies, options, parse_response)
 
     def pages(self, body: etree._Element, options: CallOptions) -> Iterator[Result]:
-        """Yield the first page, then readMore pages until numremaining is 0."""
-        result = self._only_result(body, options)
-        yield result
-        while result.more:
-            more = etree.Element("readMore")
-            etree.SubElement(more, "resultId").text = result.attribute("resultId")
-            result = self._only_result(more, options)
+        """Yield the first page, then readMore pages until numremaining is 0.
+
+        A page is let go before the next is asked for, so that one page at a time is held.
+        """
+        result: Result | None = self._only_result(body, options)
+        while result is not None:
+            more = None
+            if result.more:
+                more = etree.Element("readMore")
+                etree.SubElement(more, "resultId").text = result.attribute("resultId")
             yield result
+            result = None
+            if more is not None:
+                result = self._only_result(more, options)
 
     def _only_result(self, body: etree._Element, options: CallOptions) -> Result:
-        response = self.execute([body], options)
+        response = self._execute([body], options, parse_page)
         _raise_first_failure(response)
         return response.results[0]
 
@@ -125,8 +136,13 @@ class IntacctClient:
 
     # -- sessions -------------------------------------------------------------------------
 
+    def _execute(self, bodies: Sequence[etree._Element], options: CallOptions,
+                 read: Callable[..., Response]) -> Response:
+        ids = options.controlids or [str(uuid.uuid4()) for _ in bodies]
+        return self._with_session(list(zip(ids, bodies, strict=True)), options, read)
+
     def _with_session(self, numbered: list[tuple[str, etree._Element]],
-                      options: CallOptions) -> Response:
+                      options: CallOptions, read: Callable[..., Response]) -> Response:
         """Send with the current session; when the gateway refuses it, sign in and repeat.
 
         Company credentials were accepted when the session was made, so a refusal means the
@@ -137,7 +153,7 @@ class IntacctClient:
             session = self._current_session(options)
             try:
                 response = self._send(session.endpoint, SessionAuth(session.id), numbered,
-                                      options)
+                                      options, read)
                 self._slide(session, response)
                 return response
             except AuthenticationError as exc:
@@ -189,7 +205,8 @@ class IntacctClient:
         body = etree.Element("getAPISession")
         if self._login.entity_id:
             etree.SubElement(body, "locationid").text = self._login.entity_id
-        response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options)
+        response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options,
+                              parse_response)
         _raise_first_failure(response)
         api = response.results[0].data.find("api") if response.results else None
         session_id = api.findtext("sessionid") if api is not None else None
@@ -203,7 +220,8 @@ class IntacctClient:
     # -- transport ------------------------------------------------------------------------
 
     def _send(self, url: str, auth: Login | SessionAuth,
-              numbered: list[tuple[str, etree._Element]], options: CallOptions) -> Response:
+              numbered: list[tuple[str, etree._Element]], options: CallOptions,
+              read: Callable[..., Response]) -> Response:
         """One request, retried as the policy allows with the same control ids throughout, so
         that a mutation sent again after a lost answer is refused as already executed."""
         payload = build_request(
@@ -212,7 +230,7 @@ class IntacctClient:
             auth=auth, functions=numbered, transaction=options.transaction)
 
         try:
-            return call_with_retries(lambda: self._post(url, payload, options), options,
+            return call_with_retries(lambda: self._post(url, payload, options, read), options,
                                      transient=_transient(options.retry),
                                      busy=_busy, describe=self.redactor.text)
         except TransportError as exc:
@@ -226,7 +244,9 @@ class IntacctClient:
                 f"controlid {', '.join(ids)} (sending the same controlid with uniqueid is safe)",
                 controlids=ids, raw_response=exc.raw_response) from exc
 
-    def _post(self, url: str, payload: bytes, options: CallOptions) -> Response:
+    def _post(self, url: str, payload: bytes, options: CallOptions,
+              read: Callable[..., Response]) -> Response:
+        """One exchange; `read` parses the answer (a page's records as they are parsed)."""
         headers = {"Content-Type": "application/xml", "Accept": "application/xml",
                    **options.headers}
         remaining = options.remaining()
@@ -243,7 +263,7 @@ class IntacctClient:
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
             _raise_http(http)
-        return parse_response(http.content, http_status=http.status_code)
+        return read(http.content, http_status=http.status_code)
 
     @contextlib.contextmanager
     def _slot(self, options: CallOptions) -> Iterator[None]:

@@ -8,6 +8,7 @@ repeated children. Records are plain nested dicts whose leaves are strings.
 from __future__ import annotations
 
 from collections import Counter
+from sys import intern
 from typing import Any
 
 from lxml import etree
@@ -47,15 +48,18 @@ def document_to_json(root: etree._Element, *, arrays: bool = True) -> dict[str, 
 def record_to_dict(element: etree._Element) -> Any:
     """A record as a plain dict: nested elements become dicts, repeated ones lists.
 
-    A page holds a thousand records of plain fields, so they are read in one pass; a record
-    with anything else (attributes, text, repeated fields) is read by element_to_json.
+    A page holds a thousand records of plain fields, so they are read in one pass (their field
+    names interned: a page's records share one copy of each); a record with anything else
+    (attributes, text, repeated fields) is read by element_to_json.
     """
     if element.attrib or (element.text and element.text.strip()):
         return element_to_json(element, arrays=False)
-    node = {child.tag: (child.text or "") if not len(child) and not child.attrib
-            else record_to_dict(child) for child in element}
-    if (not node or len(node) != len(element) or etree.Comment in node or etree.PI in node
-            or etree.Entity in node):
+    try:
+        node = {intern(child.tag): (child.text or "") if not len(child) and not child.attrib
+                else record_to_dict(child) for child in element}
+    except TypeError:  # a comment or processing instruction (its tag is not a name)
+        return element_to_json(element, arrays=False)
+    if not node or len(node) != len(element):  # no fields, or a repeated one
         return element_to_json(element, arrays=False)
     return node
 
