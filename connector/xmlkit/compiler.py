@@ -99,7 +99,7 @@ def compile_template(env: jinja2.Environment, template_name: str, inputs: frozen
 def _runtime(env: jinja2.Environment, template_name: str) -> dict[str, Any]:
     """What compiled code may call: the same helpers Jinja's render would reach."""
     return {"__builtins__": {"isinstance": isinstance, "str": str, "type": type},
-            "_escape": escape, "_el": templates.el, "_tags": templates.element_tags,
+            "_escape": escape, "_el": templates.el,
             "_check_name": check_element_name, "_getitem": _getitem, "_give_up": _give_up,
             "_filters": env.filters, "_tests": env.tests, "_env": env,
             "_eval_ctx": nodes.EvalContext(env, template_name)}
@@ -195,11 +195,18 @@ class _Writer:
         return self.lines
 
     def _statements(self, statements: list[nodes.Node], scope: _Scope) -> None:
+        run: list[nodes.Node] = []  # what consecutive outputs write, appended at once
         for node in statements:
+            if isinstance(node, nodes.Output):
+                run.extend(node.nodes)
+                continue
+            self._output(run, scope)
+            run = []
             method = getattr(self, f"_stmt_{type(node).__name__}", None)
             if method is None:
                 raise Unsupported(f"{type(node).__name__} statement")
             method(node, scope)
+        self._output(run, scope)
 
     def _emit(self, line: str) -> None:
         self.lines.append("    " * self.depth + line)
@@ -217,51 +224,44 @@ class _Writer:
     def _variable(self, prefix: str) -> str:
         return f"{prefix}{next(self.counter)}"
 
-    def _stmt_Output(self, node: nodes.Output, scope: _Scope) -> None:
+    def _output(self, children: list[nodes.Node], scope: _Scope) -> None:
+        """Text and values written in a row, as one join of their parts (text merged)."""
+        parts: list[str] = []
         text: list[str] = []
-        for child in node.nodes:
+        for child in children:
             constant = _constant_text(child)
             if constant is not None:
                 text.append(constant)
                 continue
             if text:
-                self._emit(f"{self.append}({''.join(text)!r})")
+                parts.append(repr("".join(text)))
                 text = []
-            if _is_call_of(child, "el") and not self._shadowed("el", scope):
-                self._el(child, scope)
-            else:
-                self._emit(f"{self.append}(_escape({self._expr(child, scope)}))")
+            parts.append(self._part(child, scope))
         if text:
-            self._emit(f"{self.append}({''.join(text)!r})")
+            parts.append(repr("".join(text)))
+        if len(parts) == 1:
+            self._emit(f"{self.append}({parts[0]})")
+        elif parts:
+            self._emit(f"{self.append}(''.join(({', '.join(parts)},)))")
 
-    def _el(self, call: nodes.Call, scope: _Scope) -> None:
-        """`el(tag, value)` written out: nothing for None, a str escaped as `el` escapes it,
-        anything else through `el` itself."""
-        if len(call.args) != 2 or call.kwargs or call.dyn_args or call.dyn_kwargs:
+    def _part(self, node: nodes.Node, scope: _Scope) -> str:
+        """What one output writes: a value escaped by autoescape, or `el(tag, value)` written
+        out (nothing for None, a str escaped as `el` escapes it, anything else through `el`)."""
+        if not _is_call_of(node, "el") or self._shadowed("el", scope):
+            return f"_escape({self._expr(node, scope)})"
+        if len(node.args) != 2 or node.kwargs or node.dyn_args or node.dyn_kwargs:
             raise Unsupported("el() takes a tag and a value")
-        tag_node, value_node = call.args
+        tag_node, value_node = node.args
+        if not (isinstance(tag_node, nodes.Const) and isinstance(tag_node.value, str)):
+            return self._expr(node, scope)  # el itself checks a tag known only at run time
+        try:
+            start, end = templates.element_tags(tag_node.value)
+        except XMLInputError:
+            raise Unsupported(f"element name {tag_node.value!r}") from None
         value = self._variable("_v")
-        if isinstance(tag_node, nodes.Const) and isinstance(tag_node.value, str):
-            try:
-                start, end = templates.element_tags(tag_node.value)
-            except XMLInputError:
-                raise Unsupported(f"element name {tag_node.value!r}") from None
-            tag = repr(tag_node.value)
-        else:
-            tag = self._variable("_t")
-            self._emit(f"{tag} = {self._expr(tag_node, scope)}")
-            start = end = None
-        self._emit(f"{value} = {self._expr(value_node, scope)}")
-        with self._block(f"if {value} is not None:"):
-            if start is None:
-                with self._block(f"if type({value}) is str:"):
-                    self._emit(f"_s, _e = _tags({tag})")
-                    self._emit(f"{self.append}(_s + {_escaped(value)} + _e)")
-            else:
-                with self._block(f"if type({value}) is str:"):
-                    self._emit(f"{self.append}({start!r} + {_escaped(value)} + {end!r})")
-            with self._block("else:"):
-                self._emit(f"{self.append}(_el({tag}, {value}))")
+        return (f"('' if ({value} := {self._expr(value_node, scope)}) is None else "
+                f"{start!r} + {_escaped(value)} + {end!r} if type({value}) is str "
+                f"else _el({tag_node.value!r}, {value}))")
 
     def _stmt_If(self, node: nodes.If, scope: _Scope) -> None:
         branches = [(node.test, node.body), *((e.test, e.body) for e in node.elif_)]
