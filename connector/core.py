@@ -224,10 +224,14 @@ class Connector:
         if len(calls) == 1 and calls[0].output.mode == "records":
             records = _records(client, calls[0])
             return [Outcome("success", records if execution.stream else list(records))]
-        ids = [i for call in calls for i in _controlids(call)]
         bodies = [body for call in calls for body in call.bodies]
+        options = calls[0].options
+        if any(call.options.controlids is not None for call in calls):
+            ids = [i for call in calls for i in _controlids(call)]
+            options = replace(options, controlids=tuple(ids))
+        # (with no call's ids given, the client makes one per body, as _controlids would)
         try:
-            response = client.execute(bodies, replace(calls[0].options, controlids=tuple(ids)))
+            response = client.execute(bodies, options)
         except ConnectorError as exc:
             status = "unknown" if isinstance(exc, OutcomeUnknown) else "error"
             return [Outcome(status, error=exc) for _ in calls]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -346,10 +347,14 @@ def _busy(response: Response) -> bool:
 
 def _session_expiry(response: Response) -> dt.datetime | None:
     text = response.root.findtext("operation/authentication/sessiontimeout")
-    if not text:
-        return None
+    return _instant(text.strip()) if text else None
+
+
+@functools.lru_cache(maxsize=64)
+def _instant(text: str) -> dt.datetime | None:
+    """A sessiontimeout as a UTC instant (read once: every answer of a session repeats it)."""
     try:
-        expiry = dt.datetime.fromisoformat(text.strip())
+        expiry = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
     return expiry if expiry.tzinfo else expiry.replace(tzinfo=dt.timezone.utc)
