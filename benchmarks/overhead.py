@@ -211,14 +211,20 @@ def node_contender(inputs: dict[str, Any], canned: dict[str, bytes]
 # -- the stages of one call, as production runs them ---------------------------------------
 
 # Where production's call goes, by the functions it calls for each stage (module, name; a name
-# may be a class's method). A stage's time excludes the stages nested in it: render is the
-# template alone (its compiled function, or Jinja), and body is production parsing the
-# rendered text into the function body.
+# may be a class's method). A stage's time excludes the stages nested in it: validate is
+# coercion and the schema (text is its check of the input text), render is the template alone
+# (its compiled function, or Jinja), body is parsing the rendered text into the function body,
+# retry is the retry machinery around the one attempt, and send is that attempt without its
+# parse (the company slot, the headers, the HTTP post).
 STAGES = (
     ("validate", "connector.core", "prepare_inputs"),
+    ("text", "connector.jsontext", "check"),
     ("render", "connector.xmlkit.compiler", "ActionTemplate.render"),
     ("body", "connector.xmlkit.templates", "parse_document"),
+    ("session", "connector.intacct.client", "IntacctClient._current_session"),
     ("envelope", "connector.intacct.client", "build_request"),
+    ("retry", "connector.intacct.client", "call_with_retries"),
+    ("send", "connector.intacct.client", "IntacctClient._post"),
     ("parse", "connector.intacct.client", "parse_response"),
     ("shape", "connector.intacct.shaping", "shape"),
 )

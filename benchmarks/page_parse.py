@@ -2,8 +2,9 @@
 
 The page is real sandbox output (1,000 vendors, all fields). The connector reads it as it reads
 every page of a records query (parse_page): the hardened parser, each layer checked, each record
-made a dict as the parser passes it and its elements let go, which is what queryAndList returns; the floor is lxml parsing the same bytes and turning each record into a
-dict, and nothing else (floor.py). Time is the median of per-round ratios, side by side. Memory
+made a dict as the parser passes it and its elements let go, which is what queryAndList
+returns; the floor is lxml parsing the same bytes and turning each record into a dict, and
+nothing else (floor.py). Time is the median of per-round ratios, side by side. Memory
 is measured in a fresh process for each reader: the whole process's peak, and how far reading
 the page raised it.
 
