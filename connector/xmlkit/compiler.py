@@ -91,9 +91,7 @@ def compile_template(env: jinja2.Environment, template_name: str, inputs: frozen
         return None
     namespace = _runtime(env, template_name)
     exec(compile(source, f"<compiled {template_name}>", "exec"), namespace)
-    render = namespace["render"]
-    render.source = source
-    return render
+    return namespace["render"]
 
 
 def _runtime(env: jinja2.Environment, template_name: str) -> dict[str, Any]:
