@@ -12,6 +12,7 @@ connections are reused across calls and threads.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -90,6 +91,9 @@ class Connector:
         self._middleware: list[Middleware] = [r.value for r in registry.middleware]
         self._clients: dict[str, Client] = {}
         self._clients_lock = threading.Lock()
+        # The last connection looked up, a copy of it once it came twice, and its client: a
+        # caller that passes the same connection call after call has it compared, not hashed.
+        self._last_client: tuple[Mapping[str, Any], dict[str, Any] | None, Client] | None = None
 
     @property
     def key(self) -> str:
@@ -134,13 +138,20 @@ class Connector:
 
     def client(self, connection: Mapping[str, Any]) -> Client:
         """The shared client for a connection (sessions and HTTP pool are reused)."""
+        last = self._last_client
+        if last is not None and last[0] is connection and last[1] == connection:
+            return last[2]
         fingerprint = hashlib.sha256(
             json.dumps(connection, sort_keys=True, default=str).encode()).hexdigest()
         with self._clients_lock:
             if fingerprint not in self._clients:
                 self._clients[fingerprint] = self.protocol.client(connection, self.settings,
                                                                   self.coordination)
-            return self._clients[fingerprint]
+            client = self._clients[fingerprint]
+            again = last is not None and last[0] is connection
+            self._last_client = (connection, copy.deepcopy(dict(connection)) if again else None,
+                                 client)
+            return client
 
     def redact(self, text: str) -> str:
         """Remove every secret any of this connector's clients knows of."""
@@ -155,6 +166,7 @@ class Connector:
             for client in self._clients.values():
                 client.close()
             self._clients.clear()
+            self._last_client = None
 
     # -- building calls ---------------------------------------------------------------------
 
@@ -191,7 +203,7 @@ class Connector:
         deadline_ms = overrides.get("deadline_ms")
         controlids = overrides.get("controlids")
         return CallOptions(
-            retry=self.settings.retry.merged(overrides),
+            retry=self.settings.retry.merged(overrides) if overrides else self.settings.retry,
             headers=dict(overrides.get("headers") or {}),
             transaction=bool(overrides.get("transaction", False)),
             slot_wait_s=overrides.get("slot_wait_ms", self.settings.slot_wait_ms) / 1000,
@@ -246,10 +258,14 @@ class Connector:
         if len(calls) == 1 and calls[0].output.mode == "records":
             records = _records(client, calls[0])
             return [Outcome("success", records if execution.stream else list(records))]
-        ids = [i for call in calls for i in _controlids(call)]
         bodies = [body for call in calls for body in call.bodies]
+        options = calls[0].options
+        if any(call.options.controlids is not None for call in calls):
+            ids = [i for call in calls for i in _controlids(call)]
+            options = replace(options, controlids=tuple(ids))
+        # (with no call's ids given, the client makes one per body, as _controlids would)
         try:
-            response = client.execute(bodies, replace(calls[0].options, controlids=tuple(ids)))
+            response = client.execute(bodies, options)
         except ConnectorError as exc:
             status = "unknown" if isinstance(exc, OutcomeUnknown) else "error"
             return [Outcome(status, error=exc) for _ in calls]
@@ -257,13 +273,14 @@ class Connector:
             error = ConnectorError(f"the gateway answered {len(response.results)} results to "
                                    f"{len(bodies)} functions")
             return [Outcome("error", error=error) for _ in calls]
-        raw = response.raw.decode("utf-8", errors="replace")
-        outcomes, start = [], 0
+        outcomes, start, raw = [], 0, None
         for call in calls:
             results = response.results[start:start + len(call.bodies)]
             start += len(call.bodies)
             failed = _first_failure(results)
             if failed is not None:
+                if raw is None:  # decoded for the errors only: a response can be megabytes
+                    raw = response.raw.decode("utf-8", errors="replace")
                 outcomes.append(Outcome("error", error=failed.error(raw)))
             else:
                 outcomes.append(Outcome("success",
@@ -427,8 +444,14 @@ def _one_page(protocol: ConnectorProtocol, client: Client, call: Call
 
 
 def _records(client: Client, call: Call) -> Iterator[Any]:
+    """Each page's records, one page held at a time: a page and its records are let go (as
+    they are handed out) before the next page is asked for."""
     for result in client.pages(call.bodies[0], call.options):
-        yield from result.records
+        records = result.records
+        del result
+        records.reverse()
+        while records:
+            yield records.pop()
 
 
 def _controlids(call: Call) -> Sequence[str]:

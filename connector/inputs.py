@@ -78,10 +78,11 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
     values = _coerce_object(schema, grouped.values, "", problems, date_formats)
     properties = schema.get("properties", {})
     for name, prop in properties.items():
-        if name not in values and isinstance(prop, Mapping) and "default" in prop:
+        if name not in values and isinstance(prop, (dict, Mapping)) and "default" in prop:
             values[name] = prop["default"]
-    if schema.get("additionalProperties", False) is False:
-        for name in sorted(set(values) - set(properties)):
+    unknown = values.keys() - properties.keys()
+    if unknown and schema.get("additionalProperties", False) is False:
+        for name in sorted(unknown):
             problems.append(InputProblem(name, "", _unknown(name, properties)))
         values = {k: v for k, v in values.items() if k in properties}
     explained = {problem.path for problem in problems}  # coercion said it better
@@ -134,20 +135,44 @@ def _dates(schema: Any, value: Any) -> Any:
     if isinstance(value, str) and schema.get("format") == "date":
         return dt.date.fromisoformat(value)
     if isinstance(value, dict) and "properties" in schema:
+        dated = _dated_properties(schema)
+        if not dated:
+            return value
         properties = schema["properties"]
-        return {k: _dates(properties.get(k), v) for k, v in value.items()}
+        return {k: _dates(properties.get(k), v) if k in dated else v for k, v in value.items()}
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
         return [_dates(schema["items"], item) for item in value]
     return value
+
+
+def _dated_properties(schema: Mapping[str, Any]) -> frozenset[str]:
+    """The properties whose schema has a date anywhere in it (found once per schema)."""
+    cached = _DATED.get(id(schema))
+    if cached is None or cached[0] is not schema:  # the entry keeps the schema: ids recycle
+        dated = frozenset(name for name, prop in schema["properties"].items()
+                          if _mentions_date(prop))
+        cached = _DATED[id(schema)] = (schema, dated)
+    return cached[1]
+
+
+def _mentions_date(schema: Any) -> bool:
+    if isinstance(schema, Mapping):
+        return schema.get("format") == "date" or any(map(_mentions_date, schema.values()))
+    if isinstance(schema, list):
+        return any(map(_mentions_date, schema))
+    return False
 
 
 def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
                    problems: list[InputProblem], date_formats: tuple[str, ...]
                    ) -> dict[str, Any]:
     properties = schema.get("properties", {})
+    as_is = _text_inputs(schema)
     for name, value in list(values.items()):
+        if type(value) is str and name in as_is:
+            continue  # the common case, and nothing to coerce
         prop = properties.get(name)
-        if isinstance(prop, Mapping):
+        if isinstance(prop, (dict, Mapping)):  # dict first: it is the quicker check
             coerced = _coerce(prop, value, _join(path, name), problems, date_formats)
             if coerced is _NOT_GIVEN:
                 del values[name]
@@ -156,10 +181,24 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
     return values
 
 
+def _text_inputs(schema: Mapping[str, Any]) -> frozenset[str]:
+    """The properties that take text as it is given (found once per schema)."""
+    cached = _TEXT.get(id(schema))
+    if cached is None or cached[0] is not schema:  # the entry keeps the schema: ids recycle
+        names = frozenset(name for name, prop in schema.get("properties", {}).items()
+                          if isinstance(prop, Mapping) and _takes_text_as_is(prop))
+        cached = _TEXT[id(schema)] = (schema, names)
+    return cached[1]
+
+
+def _takes_text_as_is(schema: Mapping[str, Any]) -> bool:
+    return schema.get("type") == "string" and "format" not in schema
+
+
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem], date_formats: tuple[str, ...]) -> Any:
     kind = type(value)
-    if kind is str and schema.get("type") == "string" and "format" not in schema:
+    if kind is str and _takes_text_as_is(schema):
         return value  # the common case, and nothing to coerce
     if kind is not str and kind is not list and kind is not dict:
         return value  # a number, a boolean, null: already what it is
@@ -353,3 +392,7 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
 
 
 _FORMATS = jsonschema.FormatChecker()
+# Per schema (by identity; the entry keeps the schema), the properties that may hold dates,
+# and those that take text as it is.
+_DATED: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
+_TEXT: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}

@@ -1,22 +1,13 @@
-"""Validating inputs against a JSON Schema: fast to accept, thorough to explain.
-
-jsonschema (Draft 2020-12) is the authority and reports every error with its path, but it costs
-a few microseconds per property on every call. fastjsonschema compiles a schema into Python code
-that says valid-or-not an order of magnitude faster. Valid inputs, the common case, only pass
-through the compiled check; jsonschema runs when that check fails, to list the problems (and to
-overrule it where it is stricter, as with formats). The compiled check is used only for schemas
-written with keywords both drafts read the same way, so it can never accept what jsonschema
-would refuse.
-"""
-
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid input
+    import jsonschema
 
 # Keywords that draft-07 (what fastjsonschema compiles) and 2020-12 define identically.
 _SHARED_KEYWORDS = frozenset({
@@ -35,27 +26,43 @@ _SUBSCHEMAS = ("items", "additionalProperties", "propertyNames", "not")
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
 
 # Schemas live as long as the connector that loaded them, so each is compiled once; the entry
-# keeps the schema itself so a reused id() is never mistaken for it.
-_CACHE: dict[int, tuple[Mapping[str, Any], jsonschema.Draft202012Validator,
-                        Callable[[Any], Any] | None]] = {}
+# keeps the schema itself so a reused id() is never mistaken for it. The full validator is
+# made the first time it is needed.
+_CACHE: dict[int, _Checks] = {}
+
+
+class _Checks:
+    """One schema's compiled check (None when the schema is not portable) and full validator."""
+
+    def __init__(self, schema: Mapping[str, Any], format_checker: jsonschema.FormatChecker
+                 ) -> None:
+        self.schema, self.format_checker = schema, format_checker
+        self.fast = _compile(schema, format_checker) if _portable(schema) else None
+        self._full: jsonschema.Draft202012Validator | None = None
+
+    @property
+    def full(self) -> jsonschema.Draft202012Validator:
+        if self._full is None:
+            import jsonschema
+
+            self._full = jsonschema.Draft202012Validator(self.schema,
+                                                         format_checker=self.format_checker)
+        return self._full
 
 
 def schema_errors(schema: Mapping[str, Any], instance: Any,
                   format_checker: jsonschema.FormatChecker) -> list[jsonschema.ValidationError]:
     """Every error in `instance`, sorted by path; an empty list when it is valid."""
-    cached = _CACHE.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        full = jsonschema.Draft202012Validator(schema, format_checker=format_checker)
-        fast = _compile(schema, format_checker) if _portable(schema) else None
-        cached = _CACHE[id(schema)] = (schema, full, fast)
-    _, full, fast = cached
-    if fast is not None:
+    checks = _CACHE.get(id(schema))
+    if checks is None or checks.schema is not schema:
+        checks = _CACHE[id(schema)] = _Checks(schema, format_checker)
+    if checks.fast is not None:
         try:
-            fast(instance)
+            checks.fast(instance)
             return []
         except fastjsonschema.JsonSchemaException:
             pass
-    return sorted(full.iter_errors(instance), key=lambda e: list(map(str, e.path)))
+    return sorted(checks.full.iter_errors(instance), key=lambda e: list(map(str, e.path)))
 
 
 def _compile(schema: Mapping[str, Any], format_checker: jsonschema.FormatChecker

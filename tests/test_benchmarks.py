@@ -113,9 +113,10 @@ def test_node_sdk_contender_that_fails_says_why(bench):
 def test_stages_are_timed_inside_real_calls_each_once_and_put_back_after(b1, bench):
     overhead, http, contenders = _contenders(b1, "createVendor")
     import connector.intacct.client
-    import connector.intacct.protocol
+    import connector.xmlkit.compiler
 
-    originals = (connector.intacct.protocol.render_xml, connector.intacct.client.parse_response)
+    originals = (connector.xmlkit.compiler.ActionTemplate.render,
+                 connector.intacct.client.parse_response)
     with overhead.signed_in_sdk(http) as sdk:
         ready = contenders(sdk)
         ready.invoke()  # signs in: getAPISession is an envelope and a parse of its own
@@ -125,8 +126,9 @@ def test_stages_are_timed_inside_real_calls_each_once_and_put_back_after(b1, ben
                 ready.invoke()
 
     assert clock.calls == dict.fromkeys(
-        ("validate", "render", "body", "envelope", "parse", "shape"), 4)
-    assert (connector.intacct.protocol.render_xml,
+        ("validate", "text", "render", "body", "session", "envelope", "retry", "send", "parse",
+         "shape"), 4)
+    assert (connector.xmlkit.compiler.ActionTemplate.render,
             connector.intacct.client.parse_response) == originals
 
 
@@ -154,7 +156,7 @@ def test_quick_benchmark_run_writes_results_and_keeps_its_invariants(tmp_path):
     text = results.read_text()
     assert text.startswith("# Benchmark results\n\nMachine: ")
     for heading in ("## B1", "## B2", "## B3", "## B4", "## B5", "## CLI start-up",
-                    "## Service under load", "## Corrections to the results of 2026-11-21"):
+                    "## Service under load", "## Before and after (issue 17)"):
         assert heading in text
     figures = json.loads(figures_file.read_text())
 
@@ -163,7 +165,8 @@ def test_quick_benchmark_run_writes_results_and_keeps_its_invariants(tmp_path):
     assert b1["createVendor"]["facts"]["escapes"]["sdk"] is True
     assert ("node_us" in b1["createVendor"]) == (b1["node_skipped"] is None)
     assert set(b1["createVendor"]["stages_us"]) == {
-        "validate", "render", "body", "envelope", "parse", "shape", "other", "whole_call"}
+        "validate", "text", "render", "body", "session", "envelope", "retry", "send", "parse",
+        "shape", "other", "whole_call"}
     b2 = figures["b2"]["memory"]
     assert b2["connector"]["whole_mb"] > b2["connector"]["growth_mb"] > 0
     b3 = figures["b3"]

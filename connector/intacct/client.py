@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -40,7 +41,13 @@ from connector.errors import (
 from connector.intacct.endpoint import trusted_endpoint
 from connector.intacct.envelope import Login, SessionAuth, build_request, is_mutating
 from connector.intacct.errors import is_retryable
-from connector.intacct.response import Response, Result, first_failure, parse_response
+from connector.intacct.response import (
+    Response,
+    Result,
+    first_failure,
+    parse_page,
+    parse_response,
+)
 from connector.redact import Redactor
 from connector.retry import call_with_retries, retry_after_seconds
 from connector.settings import Settings
@@ -60,6 +67,8 @@ SIGN_INS_PER_CALL = 2
 SLOT_RETRY_AFTER_S = 1.0
 # HTTP statuses with which the gateway's front refuses a request before any work is done.
 _REFUSED_BEFORE_WORK = {429, 503}
+# Session endpoints a client remembers having checked (a connection has one or two).
+_TRUSTED_KEPT = 16
 # How long a signed-in session is kept at most, whatever its timeout says.
 SESSION_MAX_AGE_S = 24 * 3600.0
 
@@ -83,6 +92,7 @@ class IntacctClient:
         self._coordination = coordination
         self._concurrency = settings.concurrency
         self._session_key = session_key(connection, coordination.session_secret)
+        self._trusted = {self._endpoint}  # session endpoints checked already
         self.redactor = Redactor(
             [connection["senderPassword"], connection["userPassword"]], SENSITIVE_TAGS)
 
@@ -92,21 +102,26 @@ class IntacctClient:
         `options.controlids` (one per body) lets a caller that may send the same work again,
         such as a resumed bulk run, keep them stable so that uniqueid deduplicates it.
         """
-        ids = options.controlids or [str(uuid.uuid4()) for _ in bodies]
-        return self._with_session(list(zip(ids, bodies, strict=True)), options)
+        return self._execute(bodies, options, parse_response)
 
     def pages(self, body: etree._Element, options: CallOptions) -> Iterator[Result]:
-        """Yield the first page, then readMore pages until numremaining is 0."""
-        result = self._only_result(body, options)
-        yield result
-        while result.more:
-            more = etree.Element("readMore")
-            etree.SubElement(more, "resultId").text = result.attribute("resultId")
-            result = self._only_result(more, options)
+        """Yield the first page, then readMore pages until numremaining is 0.
+
+        A page is let go before the next is asked for, so that one page at a time is held.
+        """
+        result: Result | None = self._only_result(body, options)
+        while result is not None:
+            more = None
+            if result.more:
+                more = etree.Element("readMore")
+                etree.SubElement(more, "resultId").text = result.attribute("resultId")
             yield result
+            result = None
+            if more is not None:
+                result = self._only_result(more, options)
 
     def _only_result(self, body: etree._Element, options: CallOptions) -> Result:
-        response = self.execute([body], options)
+        response = self._execute([body], options, parse_page)
         _raise_first_failure(response)
         return response.results[0]
 
@@ -124,8 +139,13 @@ class IntacctClient:
 
     # -- sessions -------------------------------------------------------------------------
 
+    def _execute(self, bodies: Sequence[etree._Element], options: CallOptions,
+                 read: Callable[..., Response]) -> Response:
+        ids = options.controlids or [str(uuid.uuid4()) for _ in bodies]
+        return self._with_session(list(zip(ids, bodies, strict=True)), options, read)
+
     def _with_session(self, numbered: list[tuple[str, etree._Element]],
-                      options: CallOptions) -> Response:
+                      options: CallOptions, read: Callable[..., Response]) -> Response:
         """Send with the current session; when the gateway refuses it, sign in and repeat.
 
         Company credentials were accepted when the session was made, so a refusal means the
@@ -136,7 +156,7 @@ class IntacctClient:
             session = self._current_session(options)
             try:
                 response = self._send(session.endpoint, SessionAuth(session.id), numbered,
-                                      options)
+                                      options, read)
                 self._slide(session, response)
                 return response
             except AuthenticationError as exc:
@@ -159,8 +179,11 @@ class IntacctClient:
             lambda: self._open_session(options), margin=_RENEW_MARGIN_S,
             max_age=SESSION_MAX_AGE_S, wait=_bounded_wait(options))
         self.redactor.add(session.id)
-        if session.endpoint != self._endpoint:  # the cache may be shared: trust nothing in it
+        if session.endpoint not in self._trusted:  # the cache may be shared: trust nothing in it
             trusted_endpoint(session.endpoint, self._allowed_hosts)
+            if len(self._trusted) >= _TRUSTED_KEPT:
+                self._trusted = {self._endpoint}
+            self._trusted.add(session.endpoint)
         return session
 
     def _forget_session(self, session: CachedSession) -> None:
@@ -194,7 +217,8 @@ class IntacctClient:
         body = etree.Element("getAPISession")
         if self._login.entity_id:
             etree.SubElement(body, "locationid").text = self._login.entity_id
-        response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options)
+        response = self._send(self._endpoint, self._login, [(str(uuid.uuid4()), body)], options,
+                              parse_response)
         _raise_first_failure(response)
         api = response.results[0].data.find("api") if response.results else None
         session_id = api.findtext("sessionid") if api is not None else None
@@ -208,7 +232,8 @@ class IntacctClient:
     # -- transport ------------------------------------------------------------------------
 
     def _send(self, url: str, auth: Login | SessionAuth,
-              numbered: list[tuple[str, etree._Element]], options: CallOptions) -> Response:
+              numbered: list[tuple[str, etree._Element]], options: CallOptions,
+              read: Callable[..., Response]) -> Response:
         """One request, retried as the policy allows with the same control ids throughout, so
         that a mutation sent again after a lost answer is refused as already executed."""
         payload = build_request(
@@ -223,7 +248,7 @@ class IntacctClient:
             attempts += 1
             if attempts > 1:
                 telemetry.retry(PROTOCOL)  # telemetry: retry
-            return self._post(url, payload, options)
+            return self._post(url, payload, options, read)
 
         try:
             return call_with_retries(attempt, options, transient=_transient(options.retry),
@@ -239,7 +264,9 @@ class IntacctClient:
                 f"controlid {', '.join(ids)} (sending the same controlid with uniqueid is safe)",
                 controlids=ids, raw_response=exc.raw_response) from exc
 
-    def _post(self, url: str, payload: bytes, options: CallOptions) -> Response:
+    def _post(self, url: str, payload: bytes, options: CallOptions,
+              read: Callable[..., Response]) -> Response:
+        """One exchange; `read` parses the answer (a page's records as they are parsed)."""
         headers = {"Content-Type": "application/xml", "Accept": "application/xml",
                    **options.headers}
         remaining = options.remaining()
@@ -267,7 +294,7 @@ class IntacctClient:
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
             _raise_http(http)
-        return parse_response(http.content, http_status=http.status_code)
+        return read(http.content, http_status=http.status_code)
 
     @contextlib.contextmanager
     def _slot(self, options: CallOptions) -> Iterator[None]:
@@ -362,10 +389,14 @@ def _busy(response: Response) -> bool:
 
 def _session_expiry(response: Response) -> dt.datetime | None:
     text = response.root.findtext("operation/authentication/sessiontimeout")
-    if not text:
-        return None
+    return _instant(text.strip()) if text else None
+
+
+@functools.lru_cache(maxsize=64)
+def _instant(text: str) -> dt.datetime | None:
+    """A sessiontimeout as a UTC instant (read once: every answer of a session repeats it)."""
     try:
-        expiry = dt.datetime.fromisoformat(text.strip())
+        expiry = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
     return expiry if expiry.tzinfo else expiry.replace(tzinfo=dt.timezone.utc)

@@ -28,8 +28,9 @@ from connector.intacct.rawrequest import RawRequest
 from connector.intacct.response import Response, Result
 from connector.protocol import ChangeQuery, ChangeStream, Limits, Search
 from connector.settings import Settings
+from connector.xmlkit.compiler import ActionTemplate
 from connector.xmlkit.inject import inject
-from connector.xmlkit.templates import compile_check, make_environment, render_xml
+from connector.xmlkit.templates import compile_check, make_environment
 
 HANDLERS = {"rawRequest": RawRequest()}
 # Characters XML 1.0 cannot carry (a search is sent as element text).
@@ -67,6 +68,8 @@ class IntacctProtocol:
     def __init__(self, filters: Mapping[str, Callable[..., Any]]) -> None:
         self._filters = dict(filters)
         self._environments: dict[Path, jinja2.Environment] = {}
+        # Per action (by identity; the entry holds the action so a recycled id never matches).
+        self._templates: dict[int, tuple[Any, ActionTemplate, dict[str, str]]] = {}
 
     # -- declarations ---------------------------------------------------------------------
 
@@ -107,11 +110,11 @@ class IntacctProtocol:
     def render(self, action: Any, values: Mapping[str, Any]) -> tuple[etree._Element, ...]:
         if action.handler:
             return self.handler(action.handler).bodies(action, values)
-        properties = action.schema.get("properties", {})
-        context = {**action.template_params, **{name: values.get(name) for name in properties}}
-        body = render_xml(self._environment(action.base_dir), action.template, context)
-        titles = {name: prop.get("title", "") for name, prop in properties.items()}
-        return (inject(action.key, action.xml_inputs, body, values, titles),)
+        template, titles = self._template(action)
+        body = template.render(values)
+        if action.xml_inputs:
+            body = inject(action.key, action.xml_inputs, body, values, titles)
+        return (body,)
 
     def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int, *,
                         search: Search | None = None) -> tuple[etree._Element, ...]:
@@ -181,6 +184,17 @@ class IntacctProtocol:
 
         with running_sandbox(db=db, seed=seed) as sandbox:
             yield sandbox.connection
+
+    def _template(self, action: Any) -> tuple[ActionTemplate, dict[str, str]]:
+        """The action's template, compiled on its first render, and its inputs' titles."""
+        cached = self._templates.get(id(action))
+        if cached is None or cached[0] is not action:
+            properties = action.schema.get("properties", {})
+            template = ActionTemplate(self._environment(action.base_dir), action.template,
+                                      frozenset(properties), action.template_params)
+            titles = {name: prop.get("title", "") for name, prop in properties.items()}
+            cached = self._templates[id(action)] = (action, template, titles)
+        return cached[1], cached[2]
 
     def _environment(self, base_dir: Path) -> jinja2.Environment:
         if base_dir not in self._environments:

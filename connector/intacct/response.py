@@ -8,6 +8,9 @@ ids, which uniqueid makes safe) and marked as sent.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +23,11 @@ from connector.intacct.errors import (
     ResponseFormatError,
     is_already_executed,
 )
-from connector.xmlkit.parse import parse_document
+from connector.xmlkit.parse import parse_document, parse_pruned
 from connector.xmlkit.xml2js import record_to_dict
 
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+_FIRST_RECORD = re.compile(rb"<data(?:\s[^>]*)?(?<!/)>\s*<([A-Za-z_][A-Za-z0-9_.\-]*)")
 
 
 @dataclass
@@ -40,10 +44,12 @@ class Result:
     controlid: str
     element: etree._Element
     errors: list[ErrorDetail] = field(default_factory=list)
+    # A page's records, read as they were parsed (parse_page): their elements are gone.
+    read_records: list[Any] | None = None
 
-    @property
+    @functools.cached_property
     def data(self) -> etree._Element | None:
-        return self.element.find("data")
+        return _child(self.element, "data")  # looked up once: the element is never edited
 
     @property
     def already_applied(self) -> bool:
@@ -60,6 +66,8 @@ class Result:
 
     @property
     def records(self) -> list[Any]:
+        if self.read_records is not None:
+            return list(self.read_records)
         return [record_to_dict(r) for r in self.record_elements]
 
     @property
@@ -69,7 +77,9 @@ class Result:
     @property
     def count(self) -> int:
         raw = self.attribute("count")
-        return int(raw) if raw and raw.isdigit() else len(self.record_elements)
+        if raw and raw.isdigit():
+            return int(raw)
+        return len(self.read_records if self.read_records is not None else self.record_elements)
 
     def attribute(self, name: str) -> str | None:
         data = self.data
@@ -92,29 +102,65 @@ class Response:
 
 def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     """Parse and check the control and authentication layers; results are returned as found."""
-    root = _document(raw, http_status)
-    text = raw.decode("utf-8", errors="replace")
-    control = _required(root, "control", text)
+    root = _document(raw, http_status, lambda: parse_document(
+        raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES))
+    return Response(root=root, raw=raw, results=_results(root, raw))
+
+
+def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
+    """A response read for its records, as parse_response reads it, except that each record
+    becomes a dict as soon as the parser is past it and its elements are let go: a page of a
+    thousand records never stands as one tree. The records are the results' `read_records`.
+    """
+    tag = _record_tag(raw)
+    if tag is None:
+        return parse_response(raw, http_status=http_status)
+    pages: list[tuple[etree._Element, list[Any]]] = []  # each <data> and its records
+
+    def take(element: etree._Element) -> bool:
+        data = element.getparent()
+        result = data.getparent() if data is not None and data.tag == "data" else None
+        if result is None or result.tag != "result":
+            return False  # an element of that name inside a record: part of the record
+        if not pages or pages[-1][0] is not data:
+            pages.append((data, []))
+        pages[-1][1].append(record_to_dict(element))
+        return True
+
+    root = _document(raw, http_status, lambda: parse_pruned(
+        raw, tag, take, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES))
+    results = _results(root, raw)
+    for data, records in pages:
+        if len(data):  # records under another name, that were not read: read as a whole
+            return parse_response(raw, http_status=http_status)
+        for result in results:
+            if result.data is data:
+                result.read_records = records
+    return Response(root=root, raw=raw, results=results)
+
+
+def _results(root: etree._Element, raw: bytes) -> list[Result]:
+    """Each function's result, once the control and authentication layers are checked."""
+    control = _required(root, "control", raw)
     if _status(control) != "success":
-        raise ControlError(errors_of(root.find("errormessage")), text)
-    operation = root.find("operation")
+        raise ControlError(errors_of(_child(root, "errormessage")), _text(raw))
+    operation = _child(root, "operation")
     if operation is None:
         # A control-level answer with no operation (e.g. a refused request) carries its errors
         # beside the control block.
-        errors = errors_of(root.find("errormessage"))
+        errors = errors_of(_child(root, "errormessage"))
         if errors:
-            raise ControlError(errors, text)
+            raise ControlError(errors, _text(raw))
         raise ResponseFormatError("the gateway response has no operation block",
-                                  raw_response=text[:2000])
-    authentication = operation.find("authentication")
+                                  raw_response=_text(raw[:8000])[:2000])
+    authentication = _child(operation, "authentication")
     if authentication is not None and _status(authentication) != "success":
         raise AuthenticationError(
-            errors_of(authentication.find("errormessage"))
-            or errors_of(operation.find("errormessage")), text)
-    if authentication is None and operation.find("errormessage") is not None:
-        raise AuthenticationError(errors_of(operation.find("errormessage")), text)
-    results = [_result(r) for r in operation.iterfind("result")]
-    return Response(root=root, raw=raw, results=results)
+            errors_of(_child(authentication, "errormessage"))
+            or errors_of(_child(operation, "errormessage")), _text(raw))
+    if authentication is None and _child(operation, "errormessage") is not None:
+        raise AuthenticationError(errors_of(_child(operation, "errormessage")), _text(raw))
+    return [_result(r) for r in operation.iterchildren("result")]
 
 
 def first_failure(results: list[Result]) -> Result | None:
@@ -130,45 +176,61 @@ def errors_of(errormessage: etree._Element | None) -> list[ErrorDetail]:
         ErrorDetail.from_fields(
             _child_text(error, "errorno"), _child_text(error, "description"),
             _child_text(error, "description2"), _child_text(error, "correction"))
-        for error in errormessage.iterfind("error")
+        for error in errormessage.iterchildren("error")
     ]
 
 
-def _document(raw: bytes, http_status: int) -> etree._Element:
-    shown = raw[:2000].decode(errors="replace")
-    if not raw.strip():
+def _document(raw: bytes, http_status: int, parse: Callable[[], etree._Element]
+              ) -> etree._Element:
+    if not raw or raw.isspace():
         raise ResponseFormatError(f"the gateway answered HTTP {http_status} with an empty body",
                                   status=http_status, raw_response="")
+    shown = raw[:2000]  # decoded for an error only
     head = raw[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
         raise ResponseFormatError(
             f"the gateway answered HTTP {http_status} with an HTML page instead of XML",
-            status=http_status, raw_response=shown)
+            status=http_status, raw_response=_text(shown))
     try:
-        root = parse_document(raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES)
+        root = parse()
     except XMLInputError as exc:
-        raise ResponseFormatError(exc.message, status=http_status, raw_response=shown) from None
+        raise ResponseFormatError(exc.message, status=http_status,
+                                  raw_response=_text(shown)) from None
     if root.tag != "response":
         raise ResponseFormatError(f"expected a <response> document, got <{root.tag}>",
-                                  status=http_status, raw_response=shown)
+                                  status=http_status, raw_response=_text(shown))
     return root
 
 
-def _required(root: etree._Element, tag: str, text: str) -> etree._Element:
-    element = root.find(tag)
+def _record_tag(raw: bytes) -> str | None:
+    """The name of the first record in the first <data>, if it has any."""
+    found = _FIRST_RECORD.search(raw)
+    return found.group(1).decode("ascii") if found else None
+
+
+def _required(root: etree._Element, tag: str, raw: bytes) -> etree._Element:
+    element = _child(root, tag)
     if element is None:
         raise ResponseFormatError(f"the gateway response has no <{tag}> block",
-                                  raw_response=text[:2000])
+                                  raw_response=_text(raw[:8000])[:2000])
     return element
 
 
+def _text(raw: bytes) -> str:
+    """The response as text, for an error (decoded only then: a page is megabytes)."""
+    return raw.decode("utf-8", errors="replace")
+
+
 def _result(element: etree._Element) -> Result:
+    first: dict[str, etree._Element] = {}
+    for child in element:  # one pass for the four children a result is read for
+        first.setdefault(child.tag, child)
     return Result(
-        status=_status(element),
-        function=_child_text(element, "function"),
-        controlid=_child_text(element, "controlid"),
+        status=_text_of(first.get("status")).strip().lower(),
+        function=_text_of(first.get("function")),
+        controlid=_text_of(first.get("controlid")),
         element=element,
-        errors=errors_of(element.find("errormessage")),
+        errors=errors_of(first.get("errormessage")),
     )
 
 
@@ -176,6 +238,14 @@ def _status(element: etree._Element) -> str:
     return _child_text(element, "status").strip().lower()
 
 
+def _child(element: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with this tag (as `find`, without parsing a path)."""
+    return next(element.iterchildren(tag), None)
+
+
 def _child_text(element: etree._Element, tag: str) -> str:
-    child = element.find(tag)
-    return (child.text or "") if child is not None else ""
+    return _text_of(_child(element, tag))
+
+
+def _text_of(element: etree._Element | None) -> str:
+    return (element.text or "") if element is not None else ""

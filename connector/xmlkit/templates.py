@@ -90,7 +90,7 @@ def el(tag: str, value: Any) -> XMLFragment:
     """
     if value is None:
         return _NOTHING
-    start, end = _tags(tag)
+    start, end = element_tags(tag)
     if hasattr(value, "__html__"):
         body = str(value.__html__())  # a plain str: Markup would escape what it is added to
     elif isinstance(value, (list, dict)):
@@ -105,7 +105,7 @@ _NOTHING = XMLFragment()
 
 
 @functools.lru_cache(maxsize=4096)
-def _tags(tag: str) -> tuple[str, str]:
+def element_tags(tag: str) -> tuple[str, str]:
     """The start and end tags of an element name, checked once per name."""
     check_element_name(tag, "element name")
     return f"<{tag}>", f"</{tag}>"
@@ -153,6 +153,11 @@ def render_xml(env: SandboxedEnvironment, template_name: str, context: Mapping[s
         text = env.get_template(template_name).render(context)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template {template_name} failed to render: {exc}") from None
+    return parse_rendered(text, template_name)
+
+
+def parse_rendered(text: str, template_name: str) -> etree._Element:
+    """The body a template's text describes; text that is not one body names the template."""
     try:
         return parse_document(text, what=f"the output of template {template_name}")
     except XMLInputError as exc:
