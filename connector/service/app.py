@@ -36,6 +36,7 @@ from connector.service.envelope import Check, is_object, is_positive_int, is_str
 from connector.service.errors import Scrubber, secret_fields
 from connector.service.headers import SecurityHeaders
 from connector.service.limits import BodyLimit, BodyTooLarge
+from connector.service.new_connections import read_new_connection
 from connector.service.openapi import build_openapi
 from connector.service.responses import APIResponse, error_response
 
@@ -55,10 +56,12 @@ Handler = Callable[[Any, Request], Awaitable[Response]]
 
 
 def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], token: str, *,
-               cors_origins: Iterable[str] = (), max_body_bytes: int = 1 << 20) -> Starlette:
+               cors_origins: Iterable[str] = (), max_body_bytes: int = 1 << 20,
+               accept_connections: bool = False) -> Starlette:
     """The API application. `connections` maps names callers may use to connection objects
     (checked against the connection schema now); `token` is the bearer token every
-    non-public route requires; CORS is off unless origins are given."""
+    non-public route requires; CORS is off unless origins are given. With
+    `accept_connections`, POST /connections adds one (connector.service.new_connections)."""
     service = _Service(connector, connections, token)
     routes = [
         Route("/", service.index, methods=["GET"]),
@@ -66,6 +69,8 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
         Route("/openapi.json", service.openapi, methods=["GET"]),
         Route("/catalog", service.catalog, methods=["GET"]),
         Route("/connections", service.connection_names, methods=["GET"]),
+        *([Route("/connections", service.add_connection, methods=["POST"])]
+          if accept_connections else []),
         Route("/actions/{key}", service.describe_action, methods=["GET"]),
         Route("/actions/{key}/render", service.render, methods=["POST"]),
         Route("/actions/{key}/invoke", service.invoke, methods=["POST"]),
@@ -126,10 +131,9 @@ class _Service:
             check_connection(schema, values)
         self.connector = connector
         self.connections = dict(connections)
-        hidden = secret_fields(schema)
-        secrets = [str(value) for values in self.connections.values()
-                   for name, value in values.items() if name in hidden and value]
-        self.scrub = Scrubber(connector.redact, [token, *secrets])
+        self.scrub = Scrubber(connector.redact, [token])
+        for values in self.connections.values():
+            self.scrub.remember(self._secrets(values))
         self.version = package_version()
         self._catalog = export_catalog(connector)
         self._openapi = build_openapi(connector, list(self.connections), self.version)
@@ -150,6 +154,20 @@ class _Service:
 
     async def connection_names(self, request: Request) -> Response:
         return APIResponse({"connections": [{"name": name} for name in self.connections]})
+
+    @_guard
+    async def add_connection(self, request: Request) -> Response:
+        """Keep a new named connection; answer its name, never its values."""
+        schema = self.connector.manifest.connection_schema
+        name, values = read_new_connection(await request.body(), schema, self.connections)
+        self.scrub.remember(self._secrets(values))
+        self.connections[name] = values
+        self._openapi = build_openapi(self.connector, list(self.connections), self.version)
+        return APIResponse({"name": name}, 201)
+
+    def _secrets(self, values: Mapping[str, Any]) -> list[str]:
+        hidden = secret_fields(self.connector.manifest.connection_schema)
+        return [str(value) for name, value in values.items() if name in hidden and value]
 
     @_guard
     async def describe_action(self, request: Request) -> Response:

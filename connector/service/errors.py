@@ -71,7 +71,14 @@ class Scrubber:
 
     def __init__(self, redact: Callable[[str], str], secrets: Iterable[str]) -> None:
         self._redact = redact
-        self._known = Redactor(secrets)
+        self._secrets = list(secrets)
+        self._known = Redactor(self._secrets)
+
+    def remember(self, secrets: Iterable[str]) -> None:
+        """Scrub these values too from now on (the secrets of a connection added later). A new
+        Redactor replaces the old one whole, so calls scrubbing meanwhile never see it change."""
+        self._secrets = [*self._secrets, *secrets]
+        self._known = Redactor(self._secrets)
 
     def text(self, value: str) -> str:
         return self._known.text(self._redact(value))

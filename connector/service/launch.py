@@ -54,7 +54,7 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
                 click.echo("warning: no connection configured; invoke and data sources will "
                            "answer 422", err=True)
             app = create_app(connector, connections, token, cors_origins=cors_origins,
-                             max_body_bytes=max_body_bytes)
+                             max_body_bytes=max_body_bytes, accept_connections=True)
             try:
                 url = stack.enter_context(serving(app, host, port))
             except OSError as exc:
