@@ -44,7 +44,7 @@ def read_new_connection(raw: bytes, schema: Mapping[str, Any],
     values = body.get("connection")
     if "connection" not in body and not any(p.path == "connection" for p in problems):
         problems.append(InputProblem("connection", "Connection", "is required"))
-    elif values is not None:
+    elif isinstance(values, dict):
         problems += field_problems(schema, values)
         problems += untrusted_hosts(schema, values, existing.values())
     if problems:

@@ -169,15 +169,16 @@ export function createCombobox({ id, label, placeholder, load }) {
       input.value = itemLabel || key;
       note.textContent = itemLabel && itemLabel !== key ? `key ${key}` : "";
     },
-    // What the list depends on changed: its items and the choice made from them are stale.
+    // What the list depends on changed: its items, and a choice made from them, are stale.
     refresh(reason) {
-      const hadValue = Boolean(input.value);
       generation += 1;
-      chosen = null;
       items = [];
       cursor = null;
-      input.value = "";
-      note.textContent = hadValue ? reason : "";
+      if (input.value) {
+        chosen = null;
+        input.value = "";
+        note.textContent = reason;
+      }
       if (document.activeElement === input) loadPage();
       else open(false);
     },

@@ -38,6 +38,7 @@ export function initConnections({ schema, perform, onAdded }) {
     if (problems.length) {
       $("error-name").textContent = problem || "";
       showLocalProblems(form, problems);
+      $("status").textContent = "Save connection: not sent.";
       return;
     }
     await perform("Save connection", calls.addConnection(name, inputs), () => {

@@ -200,21 +200,36 @@ function isoDate(value) {
 function comboboxControl(field, prop, context) {
   const source = sourceOf(prop);
   const example = exampleText(prop);
+  let basis = null; // the data source's inputs the shown value was chosen under, as JSON
+  const resolved = () => context.resolveInputs(source);
   const combobox = createCombobox({
     id: fieldId(field.path, context.idPrefix),
     label: field.title,
     placeholder: example === undefined ? "Type to search" : `Type to search, e.g. ${example}`,
-    load: (page) => context.loadItems(source.key, context.resolveInputs(source), page),
+    load(page) {
+      const inputs = resolved();
+      basis = JSON.stringify(inputs);
+      return context.loadItems(source.key, inputs, page);
+    },
   });
   for (const name of dependenciesOf(source)) {
-    context.watch(name, () => combobox.refresh(`${context.titleOf(name)} changed: choose again.`));
+    context.watch(name, () => {
+      const now = JSON.stringify(resolved());
+      if (now === basis) return;
+      basis = now;
+      combobox.refresh(`${context.titleOf(name)} changed: choose again.`);
+    });
   }
   combobox.onChoose(() => context.changed(field));
   return {
     input: combobox.input,
     element: combobox.element,
     read: () => combobox.value(),
-    write: (value, label) => combobox.setValue(value === null ? "" : String(value), label),
+    write(value, label) {
+      combobox.setValue(value === null ? "" : String(value), label);
+      // once the form is built, or every input of a link written
+      queueMicrotask(() => (basis = JSON.stringify(resolved())));
+    },
     label: () => combobox.chosenLabel(),
   };
 }

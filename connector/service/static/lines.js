@@ -102,8 +102,9 @@ export function buildLines(path, prop, required, context) {
   function drawHead() {
     const cells = [el("th", "line-number", "#")];
     for (const column of shown()) {
-      const th = el("th", null, titleOf(column.name, column.prop));
+      const th = el("th");
       th.scope = "col";
+      th.append(el("span", "column-title", titleOf(column.name, column.prop)));
       if (column.required) th.append(requiredMark());
       if (column.prop.title && column.prop.title !== column.name) {
         th.append(el("code", "column-name", column.name));
@@ -213,6 +214,7 @@ export function buildLines(path, prop, required, context) {
     // labelAt(["lines", 0, "VENDORID"]) -> the label the URL kept for that cell
     write(lines, labelAt) {
       rows.splice(0).forEach((row) => row.element.remove());
+      next = 0;
       [].concat(lines || []).forEach((line, i) => {
         const row = addRow();
         for (const [column, value] of Object.entries(line || {})) {
