@@ -26,13 +26,22 @@ from typing import Any
 from connector.calls import OVERRIDES, Call, CallOptions, Outcome, OutputSpec
 from connector.connection import resolve_connection
 from connector.coordination.config import Coordination, process_coordination
-from connector.errors import ConnectorError, OutcomeUnknown, PluginConflict, UnknownKey
+from connector.errors import (
+    ConnectorError,
+    InputError,
+    OutcomeUnknown,
+    PluginConflict,
+    UnknownKey,
+)
 from connector.inputs import prepare_inputs
 from connector.manifest import ActionSpec, DataSourceSpec, Manifest, check_plugin_action
 from connector.manifest import load_manifest as _load_manifest
+from connector.paging import Page, decode, encode, fingerprint
 from connector.plugins import Registered, Registry, collect, plugin_manager
-from connector.protocol import Client, ConnectorProtocol, Result
+from connector.protocol import Client, ConnectorProtocol, Result, Search
 from connector.shaping import resolve_option
+
+PAGE = "page"  # the output mode of one page's raw records, for picklist_page and records_page
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,12 @@ class Connector:
     def _execute(self, execution: Execution) -> list[Outcome]:
         calls = execution.calls
         client = self.client(execution.connection)
+        if len(calls) == 1 and calls[0].output.mode == PAGE:
+            try:
+                return [Outcome("success", _one_page(self.protocol, client, calls[0]))]
+            except ConnectorError as exc:
+                return [Outcome("unknown" if isinstance(exc, OutcomeUnknown) else "error",
+                                error=exc)]
         if len(calls) == 1 and calls[0].output.mode == "records":
             records = _records(client, calls[0])
             return [Outcome("success", records if execution.stream else list(records))]
@@ -246,15 +261,50 @@ class Connector:
     def iter_records(self, key: str, inputs: Mapping[str, Any] | None,
                      connection: Mapping[str, Any], **overrides: Any) -> Iterator[Any]:
         """Stream the records of a `records`-mode action page by page (constant memory)."""
-        call = self.prepare(key, inputs, **overrides)
-        if call.output.mode != "records":
-            raise UnknownKey(f"{key} does not list records (its output mode is "
-                             f"{call.output.mode}); run it instead")
-        yield from self.run(call, connection, stream=True)
+        yield from self.run(self._records_call(key, inputs, overrides), connection, stream=True)
 
     def picklist(self, key: str, inputs: Mapping[str, Any] | None,
-                 connection: Mapping[str, Any]) -> list[dict[str, str]]:
-        """Every item of a data source, [{key, label}], sorted by label."""
+                 connection: Mapping[str, Any], *, search: str | None = None
+                 ) -> list[dict[str, str]]:
+        """Every item of a data source, [{key, label}], sorted by label. `search` keeps the
+        items whose label contains the text; the remote API does the matching (Intacct: a
+        LIKE in the query), so only those items are read."""
+        picklist = self._picklist(key, inputs, search, self.settings.page_size)
+        items = [picklist.item(record)
+                 for record in self.run(picklist.call, connection, stream=True)]
+        return sorted(items, key=lambda item: (item["label"].casefold(), item["key"]))
+
+    def picklist_page(self, key: str, inputs: Mapping[str, Any] | None,
+                      connection: Mapping[str, Any], *, search: str | None = None,
+                      cursor: str | None = None, limit: int | None = None) -> Page:
+        """One page of a data source's items, in the remote API's order, and the cursor of the
+        next page: what a dropdown reads as the user types and scrolls. A cursor continues
+        only the request (inputs, search, limit) that gave it."""
+        size = min(limit or self.settings.page_size, self.protocol.limits.max_page_size)
+        picklist = self._picklist(key, inputs, search, size)
+        asked = fingerprint(key, picklist.call.values, search=search, limit=size)
+        records, token = self._page(picklist.call, connection, cursor, asked)
+        return Page([picklist.item(record) for record in records],
+                    None if token is None else encode(token, asked))
+
+    def records_page(self, key: str, inputs: Mapping[str, Any] | None,
+                     connection: Mapping[str, Any], *, cursor: str | None = None,
+                     **overrides: Any) -> Page:
+        """One page of a `records`-mode action's records and the cursor of the next."""
+        call = self._records_call(key, inputs, overrides)
+        asked = fingerprint(key, call.values)
+        records, token = self._page(call, connection, cursor, asked)
+        return Page(records, None if token is None else encode(token, asked))
+
+    def _page(self, call: Call, connection: Mapping[str, Any], cursor: str | None,
+              asked: str) -> tuple[list[Any], str | None]:
+        body = call.bodies[0]
+        if cursor is not None:
+            body = self.protocol.continue_body(body, decode(call.key, cursor, asked))
+        return self.run(replace(call, bodies=(body,), output=OutputSpec(PAGE)), connection)
+
+    def _picklist(self, key: str, inputs: Mapping[str, Any] | None, search: str | None,
+                  page_size: int) -> _Picklist:
         source = self.datasource(key)
         values = prepare_inputs(key, source.schema, inputs)
         key_field = resolve_option(source.key_field, values,
@@ -262,14 +312,77 @@ class Connector:
         label_format = resolve_option(source.label_format, values, default="{" + key_field + "}")
         label_fields = [f for _, f, _, _ in string.Formatter().parse(label_format) if f]
         fields = list(dict.fromkeys([key_field, *label_fields]))
-        call = Call(source, values, self.protocol.picklist_bodies(source, fields,
-                                                                  self.settings.page_size),
-                    self.options(), OutputSpec("records"), frozenset(inputs or {}))
-        items = []
-        for record in self.run(call, connection, stream=True):
-            row = {f: _text(record.get(f)) for f in fields}
-            items.append({"key": row[key_field], "label": label_format.format(**row)})
-        return sorted(items, key=lambda item: (item["label"].casefold(), item["key"]))
+        wanted = Search(search, tuple(label_fields)) if search else None
+        bodies = self.protocol.picklist_bodies(source, fields, page_size, search=wanted)
+        call = Call(source, values, bodies, self.options(), OutputSpec("records"),
+                    frozenset(inputs or {}))
+        return _Picklist(call, key_field, label_format, tuple(fields))
+
+    def _records_call(self, key: str, inputs: Mapping[str, Any] | None,
+                      overrides: Mapping[str, Any]) -> Call:
+        call = self.prepare(key, inputs, **overrides)
+        if call.output.mode != "records":
+            raise UnknownKey(f"{key} does not list records (its output mode is "
+                             f"{call.output.mode}); run it instead")
+        return call
+
+    # -- diagnostics ------------------------------------------------------------------------
+
+    def test_connection(self, connection: Mapping[str, Any]) -> dict[str, Any]:
+        """Sign in and try what a workflow needs; {"ok", "checks": [{name, ok, detail}]}.
+
+        The protocol's own checks come first (signing in: who, where), when it has them; then
+        one small read of each data source's object. A failure is a failed check, not an
+        error: the report says what works and what does not.
+        """
+        client = self.client(connection)
+        checks: list[dict[str, Any]] = []
+        own = getattr(self.protocol, "test_connection", None)
+        try:
+            if own is not None:
+                checks += own(client, connection, self.options())
+        except ConnectorError as exc:
+            checks.append({"name": "sign in", "ok": False, "detail": self.redact(exc.message)})
+            return {"ok": False, "checks": checks}
+        for source in self.datasources.values():
+            checks.append(self._read_check(source, connection))
+        return {"ok": all(check["ok"] for check in checks), "checks": checks}
+
+    def _read_check(self, source: DataSourceSpec, connection: Mapping[str, Any]
+                    ) -> dict[str, Any]:
+        name = f"read {source.object} ({source.key})"
+        try:
+            page = self.picklist_page(source.key, {}, connection, limit=1)
+        except InputError:
+            return {"name": name, "ok": True, "detail": "skipped: needs inputs"}
+        except ConnectorError as exc:
+            return {"name": name, "ok": False, "detail": self.redact(exc.message)}
+        found = "records" if page.items else "no record"
+        return {"name": name, "ok": True, "detail": f"allowed ({found} found)"}
+
+
+@dataclass(frozen=True)
+class _Picklist:
+    """A data source's query, and how each record becomes an item."""
+
+    call: Call
+    key_field: str
+    label_format: str
+    fields: tuple[str, ...]
+
+    def item(self, record: Mapping[str, Any]) -> dict[str, str]:
+        row = {f: _text(record.get(f)) for f in self.fields}
+        return {"key": row[self.key_field], "label": self.label_format.format(**row)}
+
+
+def _one_page(protocol: ConnectorProtocol, client: Client, call: Call
+              ) -> tuple[list[Any], str | None]:
+    """The records of one page and the protocol's token for the next (None: the last)."""
+    response = client.execute([call.bodies[0]], call.options)
+    result = response.results[0]
+    if not result.ok:
+        raise result.error(response.raw.decode("utf-8", errors="replace"))
+    return list(result.records), (protocol.continuation(result) if result.more else None)
 
 
 def _records(client: Client, call: Call) -> Iterator[Any]:
@@ -315,10 +428,11 @@ def _bind(middleware: Middleware, proceed: Proceed) -> Proceed:
     return lambda execution: middleware(execution, proceed)
 
 
-def load_manifest(path: str | Path, registry: Registry) -> Manifest:
-    """A manifest checked by the protocols and filters the registry's plugins provide."""
+def load_manifest(path: str | Path, registry: Registry, *, cache: bool = True) -> Manifest:
+    """A manifest checked by the protocols and filters the registry's plugins provide
+    (`cache=False`: checked again even when the start-up cache has it)."""
     return _load_manifest(path, {k: r.value for k, r in registry.protocols.items()},
-                          {k: r.value for k, r in registry.filters.items()})
+                          {k: r.value for k, r in registry.filters.items()}, cache=cache)
 
 
 def load_connector(manifest: str | Path | None = None, *, plugins: Iterable[Any] = (),

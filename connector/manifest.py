@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -21,10 +22,13 @@ from typing import Any
 import jsonschema
 import yaml
 
+from connector import manifestcache
 from connector.errors import ManifestError
 from connector.settings import Settings
 
 _SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
+# The manifest format this framework reads; a manifest without `manifest_version` is version 1.
+MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -78,20 +82,37 @@ class Manifest:
 
 
 def load_manifest(path: str | Path, protocols: Mapping[str, Callable[..., Any]],
-                  filters: Mapping[str, Callable[..., Any]] | None = None) -> Manifest:
+                  filters: Mapping[str, Callable[..., Any]] | None = None, *,
+                  cache: bool = True) -> Manifest:
     """Load and fully check a manifest. `protocols` are the factories plugins registered by
     name; the manifest's protocol is built with the Jinja `filters` plugins registered and
-    checks every action it will run."""
+    checks every action it will run.
+
+    A manifest checked before, whose files have not changed since, is read from the cache
+    (connector.manifestcache) instead of being checked again; `cache=False` always checks.
+    """
     path = Path(path).resolve()
+    filters = filters or {}
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(str(path), "", f"cannot read: {exc.strerror}") from None
+    use_cache = cache and manifestcache.enabled()
+    key = manifestcache.entry_key(raw, _cache_salt(path, protocols, filters)) \
+        if use_cache else ""
+    cached = manifestcache.load(key) if use_cache else None
+    if cached is not None:
+        return _from_cache(path, cached, protocols, filters)
     checker = _Checker(path)
     data = checker.load_yaml()
     checker.validate(data)
+    _check_version(checker, data)
     name = data["connector"]["protocol"]
     if name not in protocols:
         known = ", ".join(sorted(protocols)) or "none"
         raise checker.fail(["connector", "protocol"], f"no plugin registered the protocol "
                                                       f"{name!r} (registered: {known})")
-    protocol = protocols[name](filters or {})
+    protocol = protocols[name](filters)
     try:
         settings = Settings.from_manifest(data.get("defaults", {}), protocol.limits)
     except ValueError as exc:
@@ -101,8 +122,57 @@ def load_manifest(path: str | Path, protocols: Mapping[str, Callable[..., Any]],
     actions = tuple(checker.action(i, a, protocol) for i, a in enumerate(data["actions"]))
     datasources = tuple(checker.datasource(i, d) for i, d in enumerate(data.get("datasources", [])))
     checker.unique([a.key for a in actions] + [d.key for d in datasources], data)
-    return Manifest(path, data["connector"], connection_schema, data["connection"], settings,
-                    protocol, actions, datasources)
+    manifest = Manifest(path, data["connector"], connection_schema, data["connection"], settings,
+                        protocol, actions, datasources)
+    if use_cache:
+        manifestcache.store(key, _to_cache(manifest, data.get("defaults", {})),
+                            checker.depends(actions))
+    return manifest
+
+
+def _check_version(checker: _Checker, data: Mapping[str, Any]) -> None:
+    """Refuse a manifest written for a format this framework does not read."""
+    version = data.get("manifest_version", MANIFEST_VERSION)
+    if version > MANIFEST_VERSION:
+        raise checker.fail(["manifest_version"], f"this manifest is written for manifest_version "
+                                                 f"{version}; this lowcode-connector reads "
+                                                 f"versions up to {MANIFEST_VERSION}: upgrade it")
+
+
+def _cache_salt(path: Path, protocols: Mapping[str, Callable[..., Any]],
+                filters: Mapping[str, Callable[..., Any]]) -> list[str]:
+    """What a checked manifest depends on besides its files: where it is, the checking code
+    (this module, the manifest schema, each protocol's module) and the registered names."""
+    code = [Path(__file__), _SCHEMA_PATH]
+    code += [Path(sys.modules[factory.__module__].__file__ or "") for factory in
+             protocols.values()]
+    return [str(path), *(f"{p}={manifestcache.stamp(p)}" for p in code),
+            "protocols=" + ",".join(sorted(protocols)), "filters=" + ",".join(sorted(filters))]
+
+
+def _to_cache(manifest: Manifest, defaults: Mapping[str, Any]) -> dict[str, Any]:
+    def spec(value: ActionSpec | DataSourceSpec) -> dict[str, Any]:
+        fields = {f: getattr(value, f) for f in value.__dataclass_fields__}
+        if isinstance(value, ActionSpec):
+            fields["base_dir"] = str(value.base_dir)
+            fields["xml_inputs"] = list(value.xml_inputs)
+        return fields
+
+    return {"connector": manifest.connector, "connection_schema": manifest.connection_schema,
+            "connection": manifest.connection, "defaults": dict(defaults),
+            "actions": [spec(a) for a in manifest.actions],
+            "datasources": [spec(d) for d in manifest.datasources]}
+
+
+def _from_cache(path: Path, data: dict[str, Any], protocols: Mapping[str, Callable[..., Any]],
+                filters: Mapping[str, Callable[..., Any]]) -> Manifest:
+    protocol = protocols[data["connector"]["protocol"]](filters)
+    actions = tuple(ActionSpec(**{**a, "base_dir": Path(a["base_dir"]),
+                                  "xml_inputs": tuple(a["xml_inputs"])})
+                    for a in data["actions"])
+    return Manifest(path, data["connector"], data["connection_schema"], data["connection"],
+                    Settings.from_manifest(data["defaults"], protocol.limits), protocol, actions,
+                    tuple(DataSourceSpec(**d) for d in data["datasources"]))
 
 
 def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSourceSpec, ...]]:
@@ -147,6 +217,17 @@ class _Checker:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.node: yaml.Node | None = None
+        self.read: set[Path] = {path}
+
+    def depends(self, actions: Iterable[ActionSpec]) -> set[Path]:
+        """Every file the check read, and each template's neighbours (the partials it may
+        include)."""
+        files = set(self.read)
+        for action in actions:
+            if action.template is not None:
+                folder = (action.base_dir / action.template).parent
+                files.update(p for p in folder.iterdir() if p.is_file())
+        return files
 
     def fail(self, location: Iterable[Any], problem: str) -> ManifestError:
         parts = list(location)
@@ -177,6 +258,7 @@ class _Checker:
         target = (self.path.parent / relative).resolve()
         if not target.is_file():
             raise self.fail(location, f"file {relative} does not exist")
+        self.read.add(target)
         return target
 
     def json_schema(self, location: list[Any], relative: str) -> dict[str, Any]:
@@ -197,6 +279,7 @@ class _Checker:
         return schema
 
     def _json(self, location: list[Any], target: Path, shown: str) -> Any:
+        self.read.add(target)
         try:
             return json.loads(target.read_text(encoding="utf-8"))
         except OSError as exc:

@@ -28,6 +28,15 @@ class Limits:
     concurrency: int  # requests in flight per company
 
 
+@dataclass(frozen=True)
+class Search:
+    """Text a user typed to find a picklist item, to be matched by the remote API against
+    these fields (the ones its labels show), as text that can never change the query."""
+
+    text: str
+    fields: tuple[str, ...]
+
+
 class Result(Protocol):
     """One function's answer, decoded as far as the framework needs."""
 
@@ -108,9 +117,17 @@ class ConnectorProtocol(Protocol):
     def render(self, action: Any, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """The request bodies of an action for validated inputs."""
 
-    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int
-                        ) -> tuple[Any, ...]:
-        """The query that lists a data source's records with only these fields."""
+    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int, *,
+                        search: Search | None = None) -> tuple[Any, ...]:
+        """The query that lists a data source's records with only these fields; with a search,
+        only the records whose search fields contain the text. A protocol that cannot search
+        declines with an InputError at path "search" (nothing is sent)."""
+
+    def continuation(self, result: Result) -> str:
+        """The token that asks for the page after this one (it has `more`)."""
+
+    def continue_body(self, first: Any, token: str) -> Any:
+        """The request for the page a token names, given the query's first request."""
 
     def client(self, connection: Mapping[str, Any], settings: Any, coordination: Any) -> Client:
         """A client for one connection. `coordination` (connector.coordination.config) holds
@@ -124,6 +141,10 @@ class ConnectorProtocol(Protocol):
 
     def sandbox(self, db: str, seed: str | None) -> AbstractContextManager[dict[str, Any]]:
         """A local emulator of the remote API, yielding a connection to it."""
+
+    # Optional: test_connection(client, connection, options) -> [{"name", "ok", "detail"}],
+    # signing in and saying who and where (`connector connection test`); raises the sign-in
+    # failure. Without it a connection test only reads each data source.
 
 
 ProtocolFactory = Callable[[Mapping[str, Callable[..., Any]]], ConnectorProtocol]

@@ -1,17 +1,19 @@
-"""Commands that describe the connector: actions, describe, catalog, validate, plugins."""
+"""Commands that describe the connector: actions, describe, catalog, validate, plugins, schema."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
 
-from connector.catalog import describe_action, describe_datasource, export_catalog
-from connector.cli.app import connector_of, main
+from connector.cli.app import connector_of, json_option
 from connector.cli.options import emit
-from connector.core import load_manifest
+from connector.cli.summary import describe_text
 
 
-@main.command("actions")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.command("actions")
+@json_option
 @click.pass_context
 def list_actions(ctx: click.Context, as_json: bool) -> None:
     """List the actions and data sources."""
@@ -21,46 +23,67 @@ def list_actions(ctx: click.Context, as_json: bool) -> None:
     rows += [("datasource", d.key, d.label, "picklist") for d in connector.datasources.values()]
     if as_json:
         emit([{"kind": k, "key": key, "label": label, "output": out}
-               for k, key, label, out in rows])
+              for k, key, label, out in rows])
         return
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     for row in [("KIND", "KEY", "LABEL", "OUTPUT"), *rows]:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
-@main.command()
+@click.command()
 @click.argument("key")
+@json_option
 @click.pass_context
-def describe(ctx: click.Context, key: str) -> None:
-    """Show one action or data source: inputs, schema, output mode, example output."""
+def describe(ctx: click.Context, key: str, as_json: bool) -> None:
+    """Show one action or data source: required inputs first, with type, example and the data
+    source that fills them; --json prints the whole document (schema, example output)."""
+    from connector.catalog import describe_action, describe_datasource
+
     connector = connector_of(ctx)
     if key in connector.datasources:
-        emit(describe_datasource(connector.datasources[key]))
+        document = describe_datasource(connector.datasources[key])
     else:
-        emit(describe_action(connector.action(key)))
+        document = describe_action(connector.action(key))
+    if as_json:
+        emit(document)
+    else:
+        click.echo(describe_text(document, kind="datasource" if key in connector.datasources
+                                 else "action"))
 
 
-@main.command()
+@click.command()
+@json_option
 @click.pass_context
-def catalog(ctx: click.Context) -> None:
-    """Print the whole catalog as one JSON document (for workflow platforms)."""
+def catalog(ctx: click.Context, as_json: bool) -> None:
+    """Print the whole catalog as one JSON document (for workflow platforms); always JSON."""
+    from connector.catalog import export_catalog
+
     emit(export_catalog(connector_of(ctx)))
 
 
-@main.command()
+@click.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
+@json_option
 @click.pass_context
-def validate(ctx: click.Context, path: str | None) -> None:
-    """Check a manifest (default: the loaded connector's): schema, files, templates, keys."""
+def validate(ctx: click.Context, path: str | None, as_json: bool) -> None:
+    """Check a manifest (default: the loaded connector's): schema, files, templates, keys.
+
+    Always checks every file (it never reads the start-up cache)."""
+    from connector.core import load_manifest
+
     connector = connector_of(ctx)
     path = path or str(connector.manifest.path)
-    manifest = load_manifest(path, connector.registry)
+    manifest = load_manifest(path, connector.registry, cache=False)
+    if as_json:
+        emit({"ok": True, "manifest": str(manifest.path), "actions": len(manifest.actions),
+              "datasources": len(manifest.datasources)})
+        return
     click.echo(f"ok: {manifest.path} ({len(manifest.actions)} actions, "
                f"{len(manifest.datasources)} data sources)")
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.command()
+@json_option
 @click.pass_context
 def plugins(ctx: click.Context, as_json: bool) -> None:
     """List the loaded plugins and what each registered."""
@@ -75,3 +98,12 @@ def plugins(ctx: click.Context, as_json: bool) -> None:
             if row[kind]:
                 click.echo(f"  {kind}: {', '.join(row[kind])}")
 
+
+@click.command()
+@json_option
+def schema(as_json: bool) -> None:
+    """Print the JSON Schema every manifest is validated against (always JSON)."""
+    from connector.manifest import manifest_schema
+
+    document: dict[str, Any] = manifest_schema()
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

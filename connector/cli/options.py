@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from connector import jsontext
 from connector.cli.app import State, connector_of
-from connector.core import Connector
 from connector.errors import ConnectorError
 from connector.redact import redact_value
 
+if TYPE_CHECKING:
+    from connector.core import Connector
+
 
 def emit(value: Any) -> None:
+    """A JSON document on stdout."""
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=jsontext.default))
 
 
@@ -87,12 +89,18 @@ def _env_help(connector: Connector) -> str:
     prefixes = {name.split("_")[0] for name in variables}
     shown = (f"{prefixes.pop()}_* variables" if len(prefixes) == 1 and len(variables) > 1
              else ", ".join(variables) or "no variables")
-    return f"Connection as JSON/YAML (default: {shown})."
+    return (f"Connection as JSON/YAML; {shown} and a profile fill the fields it omits "
+            "(`connector connection show` says the order).")
 
 
 def _profile_help(connector: Connector) -> str:
     profiles = connector.manifest.connection.get("profiles")
-    return f"A profile of {profiles['file']}." if profiles else "(this connector has none)"
+    if not profiles:
+        return "(this connector has none)"
+    variable = profiles.get("variable")
+    fallback = f"${variable}, else " if variable else ""
+    return (f"A profile of {profiles['file']} (default: {fallback}"
+            f"[{profiles.get('default', 'default')}] when it exists).")
 
 
 def connection_options(function: Any) -> Any:
@@ -121,9 +129,13 @@ def open_connection(ctx: click.Context, connection_file: str | None, profile: st
     yield connector.connection(file=connection_file, profile=profile)
 
 
-def sandbox_db() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "lowcode-connector" / "sandbox.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
+def sandbox_db(*, create: bool = True) -> Path:
+    """The file `--sandbox` keeps its company in: the platform's user cache directory
+    (platformdirs; on Linux $XDG_CACHE_HOME/lowcode-connector/sandbox.sqlite3)."""
+    import platformdirs
+
+    path = Path(platformdirs.user_cache_dir("lowcode-connector")) / "sandbox.sqlite3"
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from connector.cli.app import connector_of, main
+from connector.cli.app import connector_of
 from connector.cli.options import sandbox_db
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
@@ -24,15 +24,17 @@ from connector.cli.options import sandbox_db
               help="Let browser pages from this origin call the API (repeatable; none: off).")
 @click.option("--max-body-bytes", default=1 << 20, show_default=True, type=click.IntRange(1),
               help="Refuse larger request bodies with 413.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="The access log's lines on stderr: key=value or JSON.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, connections_file: str | None,
           token_file: str | None, use_sandbox: bool, cors_origins: tuple[str, ...],
-          max_body_bytes: int) -> None:
+          max_body_bytes: int, log_format: str) -> None:
     """Serve the HTTP API and browser playground for workflow platforms (docs/service.md)."""
     from connector.service.launch import run_service
 
     run_service(connector_of(ctx), host=host, port=port, connections_file=connections_file,
                 token_file=token_file, sandbox_db=sandbox_db() if use_sandbox else None,
-                cors_origins=cors_origins, max_body_bytes=max_body_bytes)
+                cors_origins=cors_origins, max_body_bytes=max_body_bytes, log_format=log_format)
 
 

@@ -7,10 +7,8 @@ import sys
 
 import click
 
-from connector.cli.app import main
 
-
-@main.command()
+@click.command()
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1),
               help="Worker processes.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1),

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -22,6 +23,7 @@ import requests
 import urllib3.exceptions
 from lxml import etree
 
+from connector import telemetry
 from connector.calls import CallOptions, RetryPolicy
 from connector.coordination.config import Coordination
 from connector.coordination.sessions import CachedSession, get_or_sign_in, seconds_to_keep
@@ -45,6 +47,7 @@ from connector.settings import Settings
 log = logging.getLogger("connector.intacct")
 
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+PROTOCOL = "intacct-xml"  # the name telemetry reports carry
 SENSITIVE_TAGS = (
     "password", "sessionid", "TAXID", "SSN", "SOCIALSECURITYNUMBER", "ACHACCOUNTNUMBER",
     "ACHBANKROUTINGNUMBER", "ROUTINGNUMBER", "ROUTINGNO", "BANKACCOUNTNO", "BANKACCOUNTNUMBER",
@@ -178,6 +181,15 @@ class IntacctClient:
         return slid
 
     def _open_session(self, options: CallOptions) -> CachedSession:
+        try:
+            session = self._sign_in(options)
+        except Exception:
+            telemetry.sign_in(PROTOCOL, "failed")  # telemetry: sign-in
+            raise
+        telemetry.sign_in(PROTOCOL, "ok")  # telemetry: sign-in
+        return session
+
+    def _sign_in(self, options: CallOptions) -> CachedSession:
         body = etree.Element("getAPISession")
         if self._login.entity_id:
             etree.SubElement(body, "locationid").text = self._login.entity_id
@@ -203,9 +215,17 @@ class IntacctClient:
             sender_password=self._connection["senderPassword"], controlid=str(uuid.uuid4()),
             auth=auth, functions=numbered, transaction=options.transaction)
 
+        attempts = 0
+
+        def attempt() -> Response:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                telemetry.retry(PROTOCOL)  # telemetry: retry
+            return self._post(url, payload, options)
+
         try:
-            return call_with_retries(lambda: self._post(url, payload, options), options,
-                                     transient=_transient(options.retry),
+            return call_with_retries(attempt, options, transient=_transient(options.retry),
                                      busy=_busy, describe=self.redactor.text)
         except TransportError as exc:
             mutating = any(is_mutating(body) for _, body in numbered)
@@ -230,7 +250,18 @@ class IntacctClient:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request to %s:\n%s", url, self.redactor.bytes(payload))
         with self._slot(options):
-            http = self._exchange(url, payload, headers, timeout)
+            started = time.monotonic()
+            try:
+                http = self._exchange(url, payload, headers, timeout)
+            except TransportError as exc:  # telemetry: a gateway call without an answer
+                telemetry.gateway_call(PROTOCOL, "timeout" if exc.timeout else "unreachable",
+                                       time.monotonic() - started)
+                raise
+            telemetry.gateway_call(  # telemetry: a gateway call and its HTTP status
+                PROTOCOL, "ok" if http.status_code < 400 else f"http_{http.status_code}",
+                time.monotonic() - started)
+            if http.status_code == 429:
+                telemetry.rate_limited(PROTOCOL)  # telemetry: rate limited
         if log.isEnabledFor(logging.DEBUG):
             log.debug("response HTTP %d:\n%s", http.status_code, self.redactor.bytes(http.content))
         if http.status_code >= 400:
@@ -241,11 +272,14 @@ class IntacctClient:
     def _slot(self, options: CallOptions) -> Iterator[None]:
         """One of the company's request slots, waited for no longer than the call allows."""
         wait = _bounded_wait(options)
+        started = time.monotonic()
         try:
             with self._coordination.coordinator.slot(self._company, self._concurrency, wait=wait,
                                                      lease=self._coordination.slot_lease):
+                telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
                 yield
         except SlotTimeout:
+            telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
             if wait < options.slot_wait_s:
                 raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
                                        f"company {self._company}'s request slots; nothing was "

@@ -9,6 +9,7 @@ gateway's: 1,000 records a page, 100 functions a request, 2 requests in flight p
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,20 +17,38 @@ from typing import Any
 import jinja2
 from lxml import etree
 
-from connector.calls import Call
+from connector.calls import Call, CallOptions
 from connector.coordination.config import Coordination
+from connector.errors import InputError, InputProblem
 from connector.intacct import shaping
 from connector.intacct.client import IntacctClient
 from connector.intacct.errors import DETAIL_SCHEMA, LAYERS
 from connector.intacct.filters import DATE_FORMATS
 from connector.intacct.rawrequest import RawRequest
 from connector.intacct.response import Response, Result
-from connector.protocol import Limits
+from connector.protocol import Limits, Search
 from connector.settings import Settings
 from connector.xmlkit.inject import inject
 from connector.xmlkit.templates import compile_check, make_environment, render_xml
 
 HANDLERS = {"rawRequest": RawRequest()}
+# Characters XML 1.0 cannot carry (a search is sent as element text).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def search_condition(key: str, search: Search) -> str:
+    """readByQuery's condition for a search: the text inside a quoted LIKE pattern on each
+    field, its quotes doubled so that it stays one string literal whatever it holds. `%` and
+    `_` the user typed stay wildcards (readByQuery has no ESCAPE), which can only widen the
+    match. The LIKE is tried as typed, lower-, upper- and title-cased, since readByQuery's
+    LIKE matches case."""
+    if _NOT_XML.search(search.text):
+        raise InputError(key, [InputProblem("search", "Search", "holds characters a request "
+                                                                "cannot carry")])
+    text = search.text.replace("'", "''")
+    variants = dict.fromkeys([text, text.lower(), text.upper(), text.title()])
+    return "(" + " OR ".join(f"{field} LIKE '%{variant}%'" for field in search.fields
+                             for variant in variants) + ")"
 
 
 class IntacctProtocol:
@@ -88,13 +107,43 @@ class IntacctProtocol:
         titles = {name: prop.get("title", "") for name, prop in properties.items()}
         return (inject(action.key, action.xml_inputs, body, values, titles),)
 
-    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int
-                        ) -> tuple[etree._Element, ...]:
+    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int, *,
+                        search: Search | None = None) -> tuple[etree._Element, ...]:
+        """readByQuery of the data source's object; a search becomes a LIKE on each label
+        field, ANDed with the declared query."""
+        condition = source.query
+        if search is not None:
+            like = search_condition(source.key, search)
+            condition = f"({condition}) AND {like}" if condition else like
         query = etree.Element("readByQuery")
         for tag, text in (("object", source.object), ("fields", ",".join(fields)),
-                          ("query", source.query), ("pagesize", str(page_size))):
+                          ("query", condition), ("pagesize", str(page_size))):
             etree.SubElement(query, tag).text = text
         return (query,)
+
+    def continuation(self, result: Result) -> str:
+        return result.attribute("resultId") or ""
+
+    def continue_body(self, first: etree._Element, token: str) -> etree._Element:
+        more = etree.Element("readMore")
+        etree.SubElement(more, "resultId").text = token
+        return more
+
+    def test_connection(self, client: IntacctClient, connection: Mapping[str, Any],
+                        options: CallOptions) -> list[dict[str, Any]]:
+        """Sign in, then ask the session what it is (getAPISession inside a session answers
+        with its endpoint and entity): who is signed in, where, and in which entity."""
+        response = client.execute([etree.Element("getAPISession")], options)
+        result = response.results[0]
+        if not result.ok:
+            raise result.error(response.raw.decode("utf-8", errors="replace"))
+        api = result.data.find("api") if result.data is not None else None
+        endpoint = api.findtext("endpoint", "") if api is not None else ""
+        entity = (api.findtext("locationid", "") if api is not None else "") or "top level"
+        who = f"user {connection['userId']} of company {connection['companyId']}"
+        return [{"name": "sign in", "ok": True, "detail": f"signed in as {who}"},
+                {"name": "entity", "ok": True, "detail": entity},
+                {"name": "endpoint", "ok": True, "detail": endpoint.strip() or "(not given)"}]
 
     def client(self, connection: Mapping[str, Any], settings: Settings,
                coordination: Coordination) -> IntacctClient:
@@ -107,6 +156,12 @@ class IntacctProtocol:
 
     def example_matches(self, mode: str, data: Any) -> bool:
         return shaping.example_matches(mode, data)
+
+    def scaffold_action(self, key: str, label: str) -> dict[str, Any]:
+        """The files `connector new action` writes (connector.intacct.scaffold)."""
+        from connector.intacct.scaffold import action_files
+
+        return action_files(key, label)
 
     @contextlib.contextmanager
     def sandbox(self, db: str, seed: str | None) -> Iterator[dict[str, Any]]:

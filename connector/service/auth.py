@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from connector.service.responses import error_response
+from connector.service.problems import problem
 
 
 class BearerAuth:
@@ -28,9 +28,9 @@ class BearerAuth:
         if scope["type"] != "http" or self._public(scope["path"]) or self._allowed(scope):
             await self.app(scope, receive, send)
             return
-        response = error_response(401, "Unauthorized",
-                                  "a valid 'Authorization: Bearer <token>' header is required",
-                                  headers={"WWW-Authenticate": "Bearer"})
+        response = problem(scope, 401, "Unauthorized",
+                           "a valid 'Authorization: Bearer <token>' header is required",
+                           headers={"WWW-Authenticate": "Bearer"})
         await response(scope, receive, send)
 
     def _allowed(self, scope: Scope) -> bool:

@@ -30,6 +30,10 @@ def is_object(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a JSON object"
 
 
+def is_boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
 def is_positive_int(value: Any) -> str | None:
     """An integer of at least 1; as in JSON Schema, 2.0 is the integer 2."""
     if (isinstance(value, int | float | Decimal) and not isinstance(value, bool)
@@ -43,7 +47,8 @@ def _integral(number: float | Decimal) -> bool:
     return exact == exact.to_integral_value()
 
 
-TITLES = {"connection": "Connection", INPUTS: "Inputs", "search": "Search", "limit": "Limit"}
+TITLES = {"connection": "Connection", INPUTS: "Inputs", "search": "Search", "limit": "Limit",
+          "cursor": "Cursor", "page": "Page"}
 
 
 def parse_body(key: str, schema: Mapping[str, Any], raw: bytes, fields: Mapping[str, Check]

@@ -13,12 +13,15 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from starlette.types import Scope
+
 from connector.errors import (
     ConnectorError,
     DeadlineExceeded,
     FunctionError,
     GatewayError,
     InputError,
+    InputProblem,
     OutcomeUnknown,
     SlotTimeout,
     TemplateError,
@@ -27,7 +30,7 @@ from connector.errors import (
     XMLInputError,
 )
 from connector.redact import Redactor
-from connector.service.responses import APIResponse
+from connector.service.problems import ProblemResponse, pointer, problem
 
 UPSTREAM_TIMEOUT_STATUSES = {504, 524}  # gateway timeout; Cloudflare's "a timeout occurred"
 UNKNOWN_OUTCOME_ADVICE = ("The request was sent and no complete answer came back: it may have "
@@ -59,12 +62,6 @@ def status_for(exc: ConnectorError) -> int:
     return 500
 
 
-def secret_fields(connection_schema: Mapping[str, Any]) -> set[str]:
-    """Connection fields the schema marks as secret (format password or writeOnly)."""
-    return {name for name, prop in connection_schema.get("properties", {}).items()
-            if prop.get("format") == "password" or prop.get("writeOnly")}
-
-
 class Scrubber:
     """Removes secrets from anything the service sends: the connector's own redaction (session
     ids, sensitive tags) plus every configured connection's passwords and the token."""
@@ -93,17 +90,38 @@ class Scrubber:
             return [self.value(item) for item in value]
         return value
 
-    def error(self, exc: ConnectorError) -> APIResponse:
-        """The error as {"error": to_dict()} with its status; never the raw response."""
-        body = exc.to_dict()
-        body.pop("raw_response", None)
+    def error(self, exc: ConnectorError, scope: Scope) -> ProblemResponse:
+        """The error as problem details with its status and fields; never the raw response.
+
+        An input problem gets the JSON Pointer of its value in the request body: a request
+        field's (`/connection`, an unknown `/input`) or an input's (`/inputs/lines/0/amount`).
+        """
+        fields = exc.to_dict()
+        code, detail = fields.pop("type"), fields.pop("message")
+        fields.pop("raw_response", None)
+        if "status" in fields:  # the upstream HTTP status, not this answer's
+            fields["upstream_status"] = fields.pop("status")
         if isinstance(exc, OutcomeUnknown):
-            body["advice"] = UNKNOWN_OUTCOME_ADVICE
+            fields["advice"] = UNKNOWN_OUTCOME_ADVICE
+        if isinstance(exc, InputError):
+            fields["problems"] = [_located(p, scope.get("state", {})) for p in exc.problems]
         headers = {}
         wait = _retry_after(exc)
         if wait is not None:
             headers["Retry-After"] = str(max(1, math.ceil(wait)))
-        return APIResponse({"error": self.value(body)}, status_for(exc), headers)
+        return problem(scope, status_for(exc), code, self.text(detail), headers=headers,
+                       **self.value(fields))
+
+
+def _located(found: InputProblem, state: Mapping[str, Any]) -> dict[str, str]:
+    """An input problem with where it is: a header's name, or the JSON Pointer of its value
+    in the request body (a request field's, or an input's under /inputs, or wherever the
+    route keeps what it checks: `inputs_at`)."""
+    where = ({"header": found.path} if found.path in state.get("header_fields", ()) else
+             {"pointer": pointer(found.path, within="" if found.path in
+                                 state.get("body_fields", ()) else
+                                 state.get("inputs_at", "/inputs"))})
+    return {**where, "path": found.path, "title": found.title, "problem": found.problem}
 
 
 def _retry_after(exc: ConnectorError) -> float | None:

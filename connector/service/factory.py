@@ -9,7 +9,9 @@ Every worker builds its own application; they share the per-company limit, the s
 the state through the CONNECTOR_* coordination settings (docs/scaling.md). Settings:
 CONNECTOR_SERVICE_TOKEN (or CONNECTOR_SERVICE_TOKEN_FILE, owner-only), CONNECTOR_CONNECTIONS
 (named connections, owner-only) and the connector's own variables (connection "default"),
-CONNECTOR_CORS_ORIGINS (comma-separated), CONNECTOR_MAX_BODY_BYTES.
+CONNECTOR_CORS_ORIGINS (comma-separated), CONNECTOR_MAX_BODY_BYTES, CONNECTOR_LOG_FORMAT (the
+access log's: text or json). Idempotency-Key records inputs in the coordination's state store
+(CONNECTOR_STATE), so every worker sees the keys the others recorded.
 """
 
 from __future__ import annotations
@@ -44,4 +46,5 @@ def app(environ: Mapping[str, str] | None = None) -> Starlette:
     return create_app(connector, named_connections(connector, environ), token,
                       cors_origins=origins,
                       max_body_bytes=int(environ.get("CONNECTOR_MAX_BODY_BYTES")
-                                         or DEFAULT_MAX_BODY))
+                                         or DEFAULT_MAX_BODY),
+                      log_format=environ.get("CONNECTOR_LOG_FORMAT") or "text")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import os
 import secrets
 import signal
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -22,6 +24,7 @@ from connector.core import Connector
 from connector.errors import ConnectionConfigError
 from connector.service.app import create_app
 from connector.service.connections import load_connections, read_token
+from connector.service.observe import ACCESS_LOGGER
 from connector.service.server import serving
 
 TOKEN_VARIABLE = "CONNECTOR_SERVICE_TOKEN"
@@ -30,8 +33,10 @@ MIN_TOKEN_LENGTH = 16
 
 def run_service(connector: Connector, *, host: str, port: int, connections_file: str | None,
                 token_file: str | None, sandbox_db: Path | None, cors_origins: Iterable[str],
-                max_body_bytes: int, environ: Mapping[str, str] = os.environ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM); then stop the sandbox, close the clients."""
+                max_body_bytes: int, log_format: str = "text",
+                environ: Mapping[str, str] = os.environ) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM); then stop the sandbox, close the clients.
+    The access log goes to stderr, one line per request."""
     token = read_token(token_file) if token_file else environ.get(TOKEN_VARIABLE, "").strip()
     if not token and sandbox_db is None:
         raise click.UsageError(f"a token is required: --token-file FILE or {TOKEN_VARIABLE} "
@@ -54,7 +59,9 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
                 click.echo("warning: no connection configured; invoke and data sources will "
                            "answer 422", err=True)
             app = create_app(connector, connections, token, cors_origins=cors_origins,
-                             max_body_bytes=max_body_bytes, accept_connections=True)
+                             max_body_bytes=max_body_bytes, log_format=log_format,
+                             accept_connections=True)
+            stack.enter_context(_access_log_to_stderr())
             try:
                 url = stack.enter_context(serving(app, host, port))
             except OSError as exc:
@@ -70,6 +77,24 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
             _wait_for_interrupt()
     finally:
         connector.close()
+
+
+@contextlib.contextmanager
+def _access_log_to_stderr() -> Iterator[None]:
+    """Access-log lines on stderr as they are (already formatted by structlog)."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    previous = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
 
 
 def _register(connections: dict[str, Any], name: str, values: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from connector.service.responses import error_response
+from connector.service.problems import problem
 
 
 class BodyTooLarge(Exception):
@@ -56,7 +56,7 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(413, "PayloadTooLarge",
-                                  f"the request body is larger than {self.max_bytes} bytes",
-                                  headers={"Connection": "close"})
+        response = problem(scope, 413, "PayloadTooLarge",
+                           f"the request body is larger than {self.max_bytes} bytes",
+                           headers={"Connection": "close"})
         await response(scope, receive, send)

@@ -28,23 +28,26 @@ KEY = "connection"  # what an InputError here is about
 
 
 def read_new_connection(raw: bytes, schema: Mapping[str, Any],
-                        existing: Mapping[str, Mapping[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """The name and connection of a request body, or one InputError with every problem
-    (paths: `name`, `connection`, or the connection's field). Messages never repeat a value."""
+                        existing: Mapping[str, Mapping[str, Any]],
+                        body_fields: set[str]) -> tuple[str, dict[str, Any]]:
+    """The name and connection of a request body, or one InputError with every problem: at
+    `name`, `connection` or another field of the body (those paths are added to
+    `body_fields`), or at a field of the connection. Messages never repeat a value."""
     body, problems = parse_body(KEY, {}, raw, FIELDS)
     name = body.get("name")
     if "name" not in body and not any(p.path == "name" for p in problems):
         problems.append(InputProblem("name", "Name", "is required"))
-    elif name is not None and not NAME.match(name):
+    elif isinstance(name, str) and not NAME.match(name):
         problems.append(InputProblem("name", "Name", "use letters, digits, _, . and - (at most "
                                      "64), starting with a letter or digit"))
-    elif name in existing:
+    elif isinstance(name, str) and name in existing:
         problems.append(InputProblem("name", "Name", "the service already has a connection of "
                                      "this name; choose another"))
     values = body.get("connection")
     if "connection" not in body and not any(p.path == "connection" for p in problems):
         problems.append(InputProblem("connection", "Connection", "is required"))
-    elif isinstance(values, dict):
+    body_fields |= set(FIELDS) | {p.path for p in problems}
+    if isinstance(values, dict):
         problems += field_problems(schema, values)
         problems += untrusted_hosts(schema, values, existing.values())
     if problems:

@@ -18,6 +18,10 @@ from connector.protocol import ConnectorProtocol
 
 SCHEMAS = "#/components/schemas/"
 RESPONSES = "#/components/responses/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_REQUEST_ID = {"X-Request-ID": {"description": "The request's id (the caller's, or made "
+                                               "here): in the access log and error bodies.",
+                                "schema": {"type": "string"}}}
 
 _ERROR_RESPONSES = {
     "400": ("BadRequest", "The gateway refused the function (FunctionError: {fields} are "
@@ -36,7 +40,7 @@ _ERROR_RESPONSES = {
             "applied, so look the controlids up before sending it again."),
     "503": ("Unavailable", "The gateway kept rate limiting (HTTP 429), or no request slot for "
             "the company came free in time (SlotTimeout: nothing was sent). Retry after "
-            "Retry-After seconds."),
+            "Retry-After seconds. On /ready: a readiness check failed (NotReady)."),
     "504": ("GatewayTimeout", "The gateway did not answer in time, or the call's deadline "
             "passed (DeadlineExceeded)."),
 }
@@ -45,6 +49,11 @@ _ERROR_HEADERS = {
     "503": {"Retry-After": {"description": "Seconds to wait before retrying, when known.",
                             "schema": {"type": "integer", "minimum": 1}}},
 }
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "description": "Send a retried call with the same key: it is applied once. "
+                                  "A key first used with other inputs is refused (422).",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                              "pattern": "^[\\x21-\\x7e]+$"}}
 _CALL_ERRORS = ("400", "401", "404", "413", "422", "500", "502", "503", "504")
 _READ_ERRORS = ("401", "404", "500")
 
@@ -76,7 +85,8 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
             "version": version,
             "description": f"{connector.manifest.connector.get('description', '')}\n\nCall "
                            "actions with a server-side connection named in the request. Errors "
-                           "are always {\"error\": {...}}.",
+                           "are RFC 9457 problem details (application/problem+json); every "
+                           "answer carries X-Request-ID.",
         },
         "security": [{"bearer": []}],
         "paths": paths,
@@ -84,7 +94,9 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,
             "responses": {name: _json_response(text.format(fields=_detail_fields(protocol)),
-                                               "ErrorBody", _ERROR_HEADERS.get(code))
+                                               "ProblemDetails",
+                                               {**_REQUEST_ID, **_ERROR_HEADERS.get(code, {})},
+                                               PROBLEM_MEDIA_TYPE)
                           for code, (name, text) in _ERROR_RESPONSES.items()},
         },
     }
@@ -196,16 +208,27 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
     if connection_names:
         connection["enum"] = list(connection_names)
     problem = {"type": "object", "required": ["path", "problem"], "properties": {
+        "pointer": {"type": "string", "description": "JSON Pointer (RFC 6901) of the value in "
+                    "the request body: /inputs/vendorName, /connection."},
+        "header": {"type": "string", "description": "The request header at fault, instead "
+                   "of a pointer."},
         "path": {"type": "string"}, "title": {"type": "string"}, "problem": {"type": "string"}}}
     gateway_error = embed_schema(dict(protocol.error_detail_schema), SCHEMAS + "GatewayError")
-    error = {"type": "object", "required": ["type", "message"], "properties": {
-        "type": {"type": "string", "examples": ["InputError", "FunctionError", "Unauthorized"]},
-        "message": {"type": "string"},
+    error = {"type": "object", "required": ["type", "title", "status", "detail", "code",
+                                            "request_id"], "properties": {
+        "type": {"type": "string", "format": "uri", "description": "The kind of problem "
+                 "(RFC 9457), one URI per code."},
+        "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string", "description": "The request path."},
+        "code": {"type": "string", "examples": ["InputError", "FunctionError", "Unauthorized"]},
+        "request_id": {"type": "string", "description": "Also the X-Request-ID header and "
+                       "the access log's."},
         "problems": {"type": "array", "items": {"$ref": SCHEMAS + "Problem"}},
         "layer": {"enum": list(protocol.error_layers)},
         "errors": {"type": "array", "items": {"$ref": SCHEMAS + "GatewayError"}},
         "function": {"type": "string"}, "controlid": {"type": "string"},
-        "aborted": {"type": "boolean"}, "status": _nullable("integer"),
+        "aborted": {"type": "boolean"}, "upstream_status": _nullable("integer"),
         "transient": {"type": "boolean"},
         "retry_after": {"type": "number", "description": "Seconds to wait before retrying "
                         "(SlotTimeout); also the Retry-After header, rounded up."},
@@ -213,16 +236,15 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
                     "and no complete answer came back; it may have been applied."},
         "controlids": {"type": "array", "items": {"type": "string"}, "description": "The "
                        "functions' control ids, to look up before sending the call again."},
-        "advice": {"type": "string", "description": "What to do about this failure."}}}
+        "advice": {"type": "string", "description": "What to do about this failure."},
+        "checks": {"type": "object", "additionalProperties": {"type": "string"}}}}
     item = {"type": "object", "required": ["key", "label"],
             "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}
     return {
         "ConnectionName": connection,
         "Problem": problem,
         "GatewayError": gateway_error,
-        "Error": error,
-        "ErrorBody": {"type": "object", "required": ["error"],
-                      "properties": {"error": {"$ref": SCHEMAS + "Error"}}},
+        "ProblemDetails": error,
         "Health": {"type": "object", "required": ["status", "connector", "version"],
                    "properties": {"status": {"const": "ok"}, "connector": {"type": "string"},
                                   "version": {"type": "string"}}},
@@ -239,8 +261,25 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
         "RenderedRequest": {"type": "object", "required": ["xml"],
                             "properties": {"xml": {"type": "string"}}},
         "PicklistItem": item,
-        "Picklist": {"type": "object", "required": ["items"], "properties": {
-            "items": {"type": "array", "items": {"$ref": SCHEMAS + "PicklistItem"}}}},
+        "Picklist": {"type": "object", "required": ["items", "next_cursor"], "properties": {
+            "items": {"type": "array", "items": {"$ref": SCHEMAS + "PicklistItem"}},
+            "next_cursor": {**_nullable("string"), "description": "The next page's cursor; "
+                            "null on the last page."}}},
+        "Ready": {"type": "object", "required": ["status", "checks"], "properties": {
+            "status": {"const": "ready"},
+            "checks": {"type": "object", "additionalProperties": {"type": "string"}}}},
+        "ConnectionTest": {"type": "object", "required": ["connection", "ok", "checks"],
+                           "properties": {
+                               "connection": {"type": "string"}, "ok": {"type": "boolean"},
+                               "checks": {"type": "array", "items": {
+                                   "type": "object", "required": ["name", "ok", "detail"],
+                                   "properties": {"name": {"type": "string"},
+                                                  "ok": {"type": "boolean"},
+                                                  "detail": {"type": "string"}}}}}},
+        "RecordsPage": {"type": "object", "required": ["data", "next_cursor"], "properties": {
+            "data": {"type": "array", "items": {}},
+            "next_cursor": {**_nullable("string"), "description": "The next page's cursor; "
+                            "null on the last page."}}},
     }
 
 
@@ -253,6 +292,18 @@ def _generic_paths(request_format: str) -> dict[str, Any]:
     return {
         "/health": {"get": {**_op("health", "Liveness, connector key and version.", "service",
                                   "Health", ()), "security": []}},
+        "/ready": {"get": {**_op("ready", "Readiness: the state store answers and calls can "
+                                 "run.", "service", "Ready", ("503",)), "security": []}},
+        "/metrics": {"get": {**_op("metrics", "Prometheus metrics (text format).", "service",
+                                   None, _READ_ERRORS),
+                             "responses": {"200": {"description": "Prometheus text format",
+                                                   "content": {"text/plain": {}}},
+                                           **_errors(_READ_ERRORS)}}},
+        "/connections/{name}/test": {"post": {
+            **_op("testConnection", "Sign in with a connection and report what it can do.",
+                  "catalog", "ConnectionTest", _READ_ERRORS),
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string"}}]}},
         "/": {"get": {**_op("playground", "The browser playground page.", "service", None, ()),
                       "security": [],
                       "responses": {"200": {"description": "HTML",
@@ -284,7 +335,8 @@ def _generic_paths(request_format: str) -> dict[str, Any]:
             "parameters": [key], "requestBody": _body(_call_body({"type": "object"}))}},
         "/actions/{key}/invoke": {"post": {
             **_op("invokeAction", "Run an action.", "actions", "Output", _CALL_ERRORS),
-            "parameters": [key], "requestBody": _body(_call_body({"type": "object"}))}},
+            "parameters": [key, IDEMPOTENCY_KEY],
+            "requestBody": _body(_invoke_body({"type": "object"}))}},
         "/datasources/{key}": {
             "get": {**_op("describeDataSource", "One data source.", "catalog",
                           "DataSourceDescription", _READ_ERRORS), "parameters": [key]},
@@ -305,8 +357,22 @@ def _render(action: ActionSpec, inputs: str, request_format: str) -> dict[str, A
 def _invoke(action: ActionSpec, inputs: str, named: bool) -> dict[str, Any]:
     operation = {**_op(f"invoke_{action.key}", action.label, "actions", "Output", _CALL_ERRORS),
                  "description": action.description,
-                 "requestBody": _body(_call_body({"$ref": SCHEMAS + inputs},
-                                                 _required(action.schema, named)))}
+                 "requestBody": _body(_invoke_body({"$ref": SCHEMAS + inputs},
+                                                   _required(action.schema, named)))}
+    if action.output.get("mode") == "records":
+        operation["description"] += (" A list: `page` or `cursor` answers one page with "
+                                     "next_cursor; Accept: application/x-ndjson streams one "
+                                     "record a line.")
+        content = operation["responses"]["200"]["content"]
+        content["application/x-ndjson"] = {"schema": {"type": "object"}}
+        content["application/json"]["schema"] = {"anyOf": [
+            {"$ref": SCHEMAS + "Output"}, {"$ref": SCHEMAS + "RecordsPage"}]}
+    else:
+        operation["parameters"] = [IDEMPOTENCY_KEY]
+        operation["responses"]["200"]["headers"] = {
+            "Idempotent-Replayed": {"description": "true when this Idempotency-Key was used "
+                                                   "before: the answer reports that earlier "
+                                                   "execution.", "schema": {"const": "true"}}}
     if action.example_output is not None:
         operation["responses"]["200"]["content"]["application/json"]["example"] = \
             action.example_output
@@ -340,13 +406,24 @@ def _call_body(inputs: dict[str, Any], required: Sequence[str] = ()) -> dict[str
     return body
 
 
+def _invoke_body(inputs: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
+    body = _call_body(inputs, required)
+    body["properties"]["page"] = {"type": "boolean", "description": "List actions: answer "
+                                  "one page and its next_cursor."}
+    body["properties"]["cursor"] = {"type": "string", "description": "List actions: the page "
+                                    "after the one that gave this next_cursor."}
+    return body
+
+
 def _picklist_body(inputs: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
     body = _call_body(inputs, required)
     body["properties"]["search"] = {
-        "type": "string", "description": "Keep items whose label or key contains this text "
-                                         "(case-insensitive)."}
+        "type": "string", "description": "Keep items whose label contains this text; the "
+                                         "gateway's query does the matching."}
     body["properties"]["limit"] = {"type": "integer", "minimum": 1,
-                                   "description": "At most this many items."}
+                                   "description": "Items in a page (default 100)."}
+    body["properties"]["cursor"] = {"type": "string", "description": "The page after the one "
+                                    "that gave this next_cursor (same inputs and search)."}
     return body
 
 
@@ -361,10 +438,10 @@ def _errors(codes: Sequence[str]) -> dict[str, Any]:
     return {code: {"$ref": RESPONSES + _ERROR_RESPONSES[code][0]} for code in codes}
 
 
-def _json_response(description: str, schema: str,
-                   headers: dict[str, Any] | None = None) -> dict[str, Any]:
+def _json_response(description: str, schema: str, headers: dict[str, Any] | None = None,
+                   media_type: str = "application/json") -> dict[str, Any]:
     response = {"description": description,
-                "content": {"application/json": {"schema": {"$ref": SCHEMAS + schema}}}}
+                "content": {media_type: {"schema": {"$ref": SCHEMAS + schema}}}}
     if headers:
         response["headers"] = headers
     return response

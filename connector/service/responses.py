@@ -1,4 +1,4 @@
-"""JSON responses in the one shape every route uses, errors included: {"error": {...}}."""
+"""JSON responses: never cached, and exact for the numbers inputs carried as Decimals."""
 
 from __future__ import annotations
 
@@ -24,12 +24,6 @@ class APIResponse(JSONResponse):
         except _Exact:
             text = exact_json(content)
         return text.encode("utf-8")
-
-
-def error_response(status: int, type_: str, message: str,
-                   headers: Mapping[str, str] | None = None) -> APIResponse:
-    """An error of the service itself (not a ConnectorError): type and message."""
-    return APIResponse({"error": {"type": type_, "message": message}}, status, headers)
 
 
 def exact_json(value: Any) -> str:

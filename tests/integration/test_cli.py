@@ -36,7 +36,7 @@ def test_actions_table_and_json(runner):
 
 
 def test_describe_and_catalog(runner):
-    described = json.loads(run(runner, "describe", "getVendor").output)
+    described = json.loads(run(runner, "describe", "getVendor", "--json").output)
     assert described["datasources"] == {"recordNo": {"datasource": "selectVendor",
                                                      "inputs": {}}}
     catalog = json.loads(run(runner, "catalog").output)

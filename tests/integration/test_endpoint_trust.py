@@ -139,7 +139,7 @@ def test_the_service_refuses_a_hostile_endpoint_and_sends_it_nothing(connector, 
                                json={"connection": "sandbox", "inputs": {"recordNo": "4001"}},
                                headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     assert answer.status_code == 502
-    assert "no credentials were sent" in answer.json()["error"]["message"]
+    assert "no credentials were sent" in answer.json()["detail"]
     assert stand_in.connections == 0
 
 

@@ -41,7 +41,7 @@ def test_protected_routes_refuse_without_the_token_and_run_nothing(api, sandbox,
     response = api.request(method, path, token=token, json=body)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert response.json()["error"]["type"] == "Unauthorized"
+    assert response.json()["code"] == "Unauthorized"
     assert sandbox.stats.snapshot()["requests"] == before
     assert vendors_named(sandbox, "Must Not Exist") == []
 
@@ -77,13 +77,13 @@ def test_describe_an_action_and_a_data_source(api):
 def test_unknown_keys_and_routes_are_404_json(api, path):
     response = api.get(path)
     assert response.status_code == 404
-    assert response.json()["error"]["type"] in {"UnknownKey", "NotFound"}
+    assert response.json()["code"] in {"UnknownKey", "NotFound"}
 
 
 def test_unknown_action_on_invoke_is_404_and_sends_nothing(api, sandbox):
     before = sandbox.stats.snapshot()["requests"]
     response = api.post("/actions/noSuchAction/invoke", {"connection": "sandbox"})
-    assert response.status_code == 404 and response.json()["error"]["type"] == "UnknownKey"
+    assert response.status_code == 404 and response.json()["code"] == "UnknownKey"
     assert sandbox.stats.snapshot()["requests"] == before
 
 
@@ -107,7 +107,7 @@ def test_render_returns_redacted_xml_and_sends_nothing(api, sandbox):
 def test_render_with_invalid_inputs_is_422(api):
     response = api.post("/actions/getVendor/render", {"inputs": {}})
     assert response.status_code == 422
-    assert [p["path"] for p in response.json()["error"]["problems"]] == ["recordNo"]
+    assert [p["path"] for p in response.json()["problems"]] == ["recordNo"]
 
 
 def test_invoke_creates_the_vendor_in_the_sandbox(api, sandbox):
@@ -139,8 +139,8 @@ def test_invalid_inputs_are_422_with_every_problem_and_nothing_is_sent(api, sand
         "connection": "sandbox",
         "inputs": {"vendorName": 5, "creditLimit": "a lot", "active": "maybe"}})
     assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["type"] == "InputError"
+    error = response.json()
+    assert error["code"] == "InputError"
     assert {p["path"]: p["title"] for p in error["problems"]} == {
         "vendorName": "Vendor Name", "creditLimit": "Credit Limit", "active": "Active Status"}
     assert sandbox.stats.snapshot()["requests"] == before
@@ -151,7 +151,7 @@ def test_unknown_connection_is_422_together_with_the_input_problems(api, sandbox
     before = sandbox.stats.snapshot()["requests"]
     response = api.post("/actions/getVendor/invoke", {"connection": "prod", "inputs": {}})
     assert response.status_code == 422
-    problems = {p["path"]: p["problem"] for p in response.json()["error"]["problems"]}
+    problems = {p["path"]: p["problem"] for p in response.json()["problems"]}
     assert set(problems) == {"connection", "recordNo"}
     assert "sandbox" in problems["connection"] and "wrong-sender" in problems["connection"]
     assert sandbox.stats.snapshot()["requests"] == before
@@ -160,7 +160,7 @@ def test_unknown_connection_is_422_together_with_the_input_problems(api, sandbox
 def test_connection_must_be_named_when_several_are_configured(api):
     response = api.post("/actions/getVendor/invoke", {"inputs": {"recordNo": "4001"}})
     assert response.status_code == 422
-    assert [p["path"] for p in response.json()["error"]["problems"]] == ["connection"]
+    assert [p["path"] for p in response.json()["problems"]] == ["connection"]
 
 
 def test_the_only_connection_is_used_when_none_is_named(connector, sandbox, seen):
@@ -178,15 +178,15 @@ def test_the_only_connection_is_used_when_none_is_named(connector, sandbox, seen
 def test_wrong_request_fields_are_422_with_their_paths(api, body, paths):
     response = api.post("/actions/getVendor/invoke", body)
     assert response.status_code == 422
-    assert [p["path"] for p in response.json()["error"]["problems"]] == paths
+    assert [p["path"] for p in response.json()["problems"]] == paths
 
 
 def test_a_gateway_business_error_is_400_with_its_fields(api, sandbox):
     response = api.post("/actions/createVendor/invoke", {
         "connection": "sandbox", "inputs": {"vendorName": "Duplicate", "vendorId": "V-00101"}})
     assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["type"] == "FunctionError" and error["layer"] == "function"
+    error = response.json()
+    assert error["code"] == "FunctionError" and error["layer"] == "function"
     assert error["function"] == "create" and error["aborted"] is False and error["controlid"]
     assert [e["errorno"] for e in error["errors"]] == ["BL34000061", "BL01001973"]
     assert "V-00101 already exists" in error["errors"][0]["description2"]
@@ -199,8 +199,8 @@ def test_a_refused_sender_is_502_without_the_password(api, sandbox):
     response = api.post("/actions/getVendor/invoke",
                         {"connection": "wrong-sender", "inputs": {"recordNo": "4001"}})
     assert response.status_code == 502
-    error = response.json()["error"]
-    assert error["type"] == "ControlError" and error["layer"] == "control"
+    error = response.json()
+    assert error["code"] == "ControlError" and error["layer"] == "control"
     assert error["errors"][0]["errorno"] == "XL03000006"
 
 
@@ -213,7 +213,7 @@ def test_a_gateway_timeout_is_504(api, sandbox):
     finally:
         sandbox.faults.latency_ms = 0
     assert response.status_code == 504
-    assert response.json()["error"]["type"] == "TransportError"
+    assert response.json()["code"] == "TransportError"
 
 
 @pytest.mark.parametrize(("fault", "status"), [(503, 502), ("html:520", 502), (429, 503),
@@ -227,8 +227,8 @@ def test_gateway_http_failures_map_to_upstream_statuses(api, sandbox, fault, sta
     finally:
         sandbox.faults.sequence = []
     assert response.status_code == status
-    error = response.json()["error"]
-    assert error["type"] == "TransportError" and error["status"] == int(str(fault)[-3:])
+    error = response.json()
+    assert error["code"] == "TransportError" and error["upstream_status"] == int(str(fault)[-3:])
     assert "<html" not in response.text.lower()
 
 
@@ -242,7 +242,7 @@ def test_upstream_rate_limiting_passes_retry_after_on(connector, seen):
             "maxRetryCount": 0}})
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) >= 1
-    assert response.json()["error"]["status"] == 429
+    assert response.json()["upstream_status"] == 429
 
 
 def test_session_ids_in_outputs_are_redacted(api, sandbox):
@@ -273,13 +273,53 @@ def test_datasource_search_and_limit(api):
         return response.json()["items"]
 
     assert [i["key"] for i in items(search="NORTHWIND")] == ["4001"]
-    assert [i["key"] for i in items(search="400", inputs={"returnId": False})] == \
-        [i["key"] for i in items() if "400" in i["key"]]
+    assert [i["key"] for i in items(search="northwind")] == ["4001"]
     assert items(search="no vendor is called this") == []
     everything = items()
     assert items(limit=2) == everything[:2]
-    assert items(search="o", limit=1) == [i for i in everything if "o" in i["label"].lower()
-                                          or "o" in i["key"].lower()][:1]
+    last = everything[-1]
+    # The gateway does the matching: a page of one item finds the last vendor at once.
+    assert items(search=last["label"], limit=1) == [last]
+
+
+def test_a_search_is_text_inside_the_query_whatever_it_holds(api, sandbox):
+    created = api.post("/actions/createVendor/invoke", {
+        "connection": "sandbox", "inputs": {"vendorName": "O'Brien Supplies"}})
+    assert created.status_code == 200
+
+    def search(text):
+        response = api.post("/datasources/selectVendor", {"connection": "sandbox",
+                                                           "search": text})
+        assert response.status_code == 200, response.text
+        return [item["label"] for item in response.json()["items"]]
+
+    assert search("o'brien") == ["O'Brien Supplies"]
+    assert search("' OR NAME LIKE '%") == []
+    assert search("x') OR (1 = 1") == []
+
+
+def test_datasource_pages_follow_the_cursor(api, sandbox):
+    def page(**body):
+        response = api.post("/datasources/selectVendor", {"connection": "sandbox", **body})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    seen, cursor = [], None
+    while True:
+        answer = page(limit=3, **({"cursor": cursor} if cursor else {}))
+        seen += answer["items"]
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+        assert len(answer["items"]) == 3
+    assert len(seen) == sandbox.store.count("VENDOR")
+    assert len({item["key"] for item in seen}) == len(seen)
+    first = page(limit=3)
+    other = api.post("/datasources/selectVendor", {"connection": "sandbox", "limit": 3,
+                                                   "search": "a",
+                                                   "cursor": first["next_cursor"]})
+    assert other.status_code == 422
+    assert other.json()["problems"][0]["pointer"] == "/cursor"
 
 
 @pytest.mark.parametrize(("body", "path"), [({"limit": 0}, "limit"), ({"limit": "5"}, "limit"),
@@ -287,7 +327,7 @@ def test_datasource_search_and_limit(api):
 def test_datasource_wrong_fields_are_422(api, body, path):
     response = api.post("/datasources/selectVendor", {"connection": "sandbox", **body})
     assert response.status_code == 422
-    assert [p["path"] for p in response.json()["error"]["problems"]] == [path]
+    assert [p["path"] for p in response.json()["problems"]] == [path]
 
 
 def test_api_answers_are_not_cached(api):
@@ -297,10 +337,10 @@ def test_api_answers_are_not_cached(api):
 def test_a_wrong_method_is_405_json_naming_the_method_and_route(api):
     response = api.get("/actions/getVendor/invoke")
     assert response.status_code == 405
-    error = response.json()["error"]
-    assert error["type"] == "MethodNotAllowed"
+    error = response.json()
+    assert error["code"] == "MethodNotAllowed"
     assert "POST" in response.headers["Allow"]
-    assert error["message"] == "GET is not allowed on /actions/getVendor/invoke; use POST"
+    assert error["detail"] == "GET is not allowed on /actions/getVendor/invoke; use POST"
 
 
 def test_a_405_on_a_data_source_lists_both_of_its_methods(api):
@@ -308,7 +348,7 @@ def test_a_405_on_a_data_source_lists_both_of_its_methods(api):
     assert response.status_code == 405
     allowed = {"GET", "HEAD", "POST"}
     assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
-    message = response.json()["error"]["message"]
+    message = response.json()["detail"]
     assert message.startswith("PUT is not allowed on /datasources/selectVendor; use ")
     assert set(message.split("; use ")[1].split(", ")) == allowed
 
@@ -317,4 +357,4 @@ def test_a_405_on_a_data_source_lists_both_of_its_methods(api):
 def test_a_404_names_the_path(api, path):
     response = api.get(path)
     assert response.status_code == 404
-    assert response.json()["error"]["message"] == f"nothing at {path}"
+    assert response.json()["detail"] == f"nothing at {path}"

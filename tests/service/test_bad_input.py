@@ -18,8 +18,8 @@ def post_raw(api, path: str, raw: bytes):
 
 def problems_of(response) -> dict[str, dict]:
     assert response.status_code == 422, response.text
-    error = response.json()["error"]
-    assert error["type"] == "InputError"
+    error = response.json()
+    assert error["code"] == "InputError"
     return {problem["path"]: problem for problem in error["problems"]}
 
 
@@ -75,7 +75,7 @@ def test_a_body_that_cannot_be_read_is_422_naming_the_body(api, raw, words):
     assert set(problems) == {""}
     assert problems[""]["problem"].startswith("the request body ")
     assert words in problems[""]["problem"]
-    assert words in response.json()["error"]["message"]
+    assert words in response.json()["detail"]
 
 
 def test_a_body_nested_100000_deep_names_the_input(api):
@@ -129,4 +129,4 @@ def test_a_date_before_the_year_1000_is_not_a_server_error(api):
         "lines": [{"glaccountno": "4000", "amount": 10}]}})
     assert response.status_code in (200, 422), response.text
     if response.status_code == 422:
-        assert [p["path"] for p in response.json()["error"]["problems"]] == ["transactionDate"]
+        assert [p["path"] for p in response.json()["problems"]] == ["transactionDate"]

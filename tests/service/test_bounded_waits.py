@@ -37,8 +37,8 @@ def test_a_request_without_a_complete_answer_is_502_and_may_have_been_applied(ap
     response = raw_request(api, f"<create><VENDOR><NAME>{name}</NAME></VENDOR></create>",
                            maxRetryCount=1, retryDelayMs=10, useExponentialBackoff=False)
     assert response.status_code == 502
-    error = response.json()["error"]
-    assert error["type"] == "OutcomeUnknown" and error["outcome"] == "unknown"
+    error = response.json()
+    assert error["code"] == "OutcomeUnknown" and error["outcome"] == "unknown"
     assert "may have been applied" in error["advice"]
     [controlid] = error["controlids"]
     # it was applied, once: the retry carried the same controlid and uniqueid refused it
@@ -68,6 +68,6 @@ def test_no_free_request_slot_in_time_is_503_with_retry_after_and_nothing_sent(
             sandbox.faults.latency_ms = 0
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) >= 1
-    error = response.json()["error"]
-    assert error["type"] == "SlotTimeout" and error["transient"] is True
+    error = response.json()
+    assert error["code"] == "SlotTimeout" and error["transient"] is True
     assert sandbox.stats.snapshot()["requests"] - before == 2  # the two holders only

@@ -160,10 +160,16 @@ def test_serve_with_a_connections_file_a_token_file_and_the_environment(
     for secret in (FILE_TOKEN, sandbox.config.sender_password, sandbox.config.user_password,
                    "env-pass-1", "env-pass-2"):
         assert secret not in printed
+    access = [line for line in served.lines if line.startswith("event='request'")]
+    assert [line.split(" duration_ms")[0] for line in access] == [
+        "event='request' method='GET' route='/connections' status=200",
+        "event='request' method='POST' route='/actions/{key}/invoke' status=200",
+        "event='request' method='GET' route='/catalog' status=401"]
+    assert "key='getVendor'" in access[1] and "connection='prod'" in access[1]
 
 
 def test_serve_sandbox_generates_a_token_and_prints_the_playground_url_once(tmp_path):
-    served = Served(["--sandbox"], clean_env(XDG_CACHE_HOME=str(tmp_path)))
+    served = Served(["--sandbox", "--log-format", "json"], clean_env(XDG_CACHE_HOME=str(tmp_path)))
     try:
         url = served.url()
         playground = served.wait_for("playground: ").split()[1]
@@ -173,7 +179,8 @@ def test_serve_sandbox_generates_a_token_and_prints_the_playground_url_once(tmp_
         page = requests.get(playground, timeout=10)  # the fragment never reaches the server
         assert page.status_code == 200
         vendor = requests.post(f"{url}/actions/getVendor/invoke", timeout=30,
-                               headers={"Authorization": f"Bearer {token}"},
+                               headers={"Authorization": f"Bearer {token}",
+                                        "X-Request-ID": "served-sandbox-1"},
                                json={"inputs": {"recordNo": "4001"}})
         assert vendor.status_code == 200
         assert vendor.json()["data"]["_data"][0]["VENDORID"] == "V-00101"
@@ -181,6 +188,9 @@ def test_serve_sandbox_generates_a_token_and_prints_the_playground_url_once(tmp_
         code = served.stop()
     assert code == 0
     assert "".join(served.lines).count(token) == 1
+    [entry] = [json.loads(line) for line in served.lines if "served-sandbox-1" in line]
+    assert (entry["route"], entry["status"], entry["connection"]) == \
+        ("/actions/{key}/invoke", 200, "sandbox")
     assert (tmp_path / "lowcode-connector" / "sandbox.sqlite3").is_file()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/health", timeout=2)

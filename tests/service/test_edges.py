@@ -140,7 +140,7 @@ def test_the_page_is_public_with_security_headers(api):
 
 def test_static_files_are_public_and_missing_ones_are_404_json(api):
     missing = api.get("/static/no-such-file.js", token=None)
-    assert missing.status_code == 404 and missing.json()["error"]["type"] == "NotFound"
+    assert missing.status_code == 404 and missing.json()["code"] == "NotFound"
 
 
 def test_the_event_loop_answers_while_gateway_calls_wait(api, sandbox):

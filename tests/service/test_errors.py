@@ -25,9 +25,13 @@ def scrub() -> Scrubber:
     return Scrubber(lambda text: text, [SECRET])
 
 
+SCOPE = {"path": "/actions/createVendor/invoke", "state": {"request_id": "req-1"}}
+
+
 def answer(scrub: Scrubber, exc) -> tuple[int, dict, dict]:
-    response = scrub.error(exc)
-    return response.status_code, dict(response.headers), json.loads(response.body)["error"]
+    response = scrub.error(exc, SCOPE)
+    assert response.media_type == "application/problem+json"
+    return response.status_code, dict(response.headers), json.loads(response.body)
 
 
 @pytest.mark.parametrize(("exc", "status"), [
@@ -50,15 +54,18 @@ def test_a_slot_timeout_is_503_with_retry_after_rounded_up(scrub, seconds, heade
                                                        "free within 5 s", retry_after=seconds))
     assert status == 503
     assert headers["retry-after"] == header
-    assert error["type"] == "SlotTimeout" and error["transient"] is True
+    assert error["code"] == "SlotTimeout" and error["transient"] is True
     assert error["retry_after"] == seconds
 
 
 def test_a_deadline_exceeded_is_504(scrub):
     status, headers, error = answer(scrub, DeadlineExceeded("the call's deadline of 2 s passed"))
     assert status == 504 and "retry-after" not in headers
-    assert error == {"type": "DeadlineExceeded", "message": "the call's deadline of 2 s passed",
-                     "transient": True}
+    assert error == {"type": "https://github.com/lowcode-connector/problems/deadline-exceeded",
+                     "title": "The call's deadline passed", "status": 504,
+                     "detail": "the call's deadline of 2 s passed",
+                     "instance": "/actions/createVendor/invoke", "code": "DeadlineExceeded",
+                     "request_id": "req-1", "transient": True}
 
 
 def test_an_unknown_outcome_is_502_saying_it_may_have_been_applied(scrub):
@@ -66,7 +73,7 @@ def test_an_unknown_outcome_is_502_saying_it_may_have_been_applied(scrub):
                          controlids=["ctl-1", "ctl-2"], raw_response="<response><partial")
     status, _, error = answer(scrub, exc)
     assert status == 502
-    assert error["type"] == "OutcomeUnknown" and error["outcome"] == "unknown"
+    assert error["code"] == "OutcomeUnknown" and error["outcome"] == "unknown"
     assert error["controlids"] == ["ctl-1", "ctl-2"]
     assert "may have been applied" in error["advice"] and "controlids" in error["advice"]
     assert SECRET not in json.dumps(error) and "raw_response" not in error

@@ -51,7 +51,12 @@ def test_every_problem_is_named_and_no_value_repeated(service, sandbox):
     bad.pop("companyId")
     answer = service.post("/connections", {"name": "sandbox", "connection": bad})
     assert answer.status_code == 422
-    problems = {p["path"]: p["problem"] for p in answer.json()["error"]["problems"]}
+    found = answer.json()["problems"]
+    problems = {p["path"]: p["problem"] for p in found}
+    assert {p["path"]: p["pointer"] for p in found} == {
+        "name": "/name", "companyId": "/connection/companyId", "colour": "/connection/colour",
+        "senderPassword": "/connection/senderPassword",
+        "userPassword": "/connection/userPassword", "endpointUrl": "/connection/endpointUrl"}
     assert problems == {
         "name": "the service already has a connection of this name; choose another",
         "companyId": "is required",
@@ -71,12 +76,16 @@ def test_every_problem_is_named_and_no_value_repeated(service, sandbox):
       "connection": "must be a JSON object"}),
     ({"name": "x", "connection": {}, "extra": 1},
      {"extra": "unknown field; expected name, connection"}),
+    ({"name": 5, "connection": "text"},
+     {"name": "must be a string", "connection": "must be a JSON object"}),
 ])
 def test_the_body_is_checked(service, body, problems):
     answer = service.post("/connections", body)
     assert answer.status_code == 422
-    found = {p["path"]: p["problem"] for p in answer.json()["error"]["problems"]}
+    found = {p["path"]: p["problem"] for p in answer.json()["problems"]}
     assert {path: found.get(path) for path in problems} == problems
+    pointers = {p["path"]: p["pointer"] for p in answer.json()["problems"]}
+    assert {pointers[path] for path in problems} == {f"/{path}" for path in problems}
 
 
 def test_a_service_that_does_not_accept_connections_says_so(connector, connections, seen,

@@ -91,7 +91,8 @@ def test_each_action_has_typed_operations_embedding_its_schema(document, connect
 def test_each_data_source_has_a_typed_operation(document, connector):
     for key, source in connector.datasources.items():
         schema = body_schema(document, f"/datasources/{key}")
-        assert set(schema["properties"]) == {"connection", "inputs", "search", "limit"}
+        assert set(schema["properties"]) == {"connection", "inputs", "search", "limit",
+                                             "cursor"}
         assert_embeds(resolve(document, schema["properties"]["inputs"]["$ref"]), source.schema)
 
 
@@ -99,12 +100,14 @@ def test_no_schema_in_the_document_has_a_list_of_types(document):
     assert list(type_lists(document)) == []
 
 
-def test_error_responses_share_one_schema(document):
+def test_error_responses_are_problem_details(document):
     for response in document["components"]["responses"].values():
-        assert response["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/ErrorBody"}
-    error = document["components"]["schemas"]["Error"]
-    assert {"type", "message", "problems", "errors", "layer"} <= set(error["properties"])
+        assert response["content"]["application/problem+json"]["schema"] == {
+            "$ref": "#/components/schemas/ProblemDetails"}
+        assert "X-Request-ID" in response["headers"]
+    error = document["components"]["schemas"]["ProblemDetails"]
+    assert {"type", "title", "status", "detail", "instance", "code", "request_id", "problems",
+            "errors", "layer"} <= set(error["properties"])
 
 
 def test_internal_refs_are_rewritten_to_the_embedded_place():

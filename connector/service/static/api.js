@@ -70,11 +70,7 @@ export async function send({ method, path, body }) {
 }
 
 // The service's error as problem details (RFC 9457: code, detail and the error's fields).
-// Services that predate problem details answer {"error": {type, message, ...}}.
 function problemOf(payload, response) {
   if (payload && payload.code) return payload;
-  if (payload && payload.error) {
-    return { ...payload.error, code: payload.error.type, detail: payload.error.message };
-  }
   return { code: `HTTP ${response.status}`, detail: response.statusText };
 }

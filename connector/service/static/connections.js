@@ -44,7 +44,7 @@ export function initConnections({ schema, perform, onAdded }) {
     await perform("Save connection", calls.addConnection(name, inputs), () => {
       newForm();
       onAdded(name);
-    }, { form, inputs, quiet: true });
+    }, { form, inputs, within: "/connection", quiet: true });
   });
 
   function test(name) {

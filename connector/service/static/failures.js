@@ -21,13 +21,14 @@ export function showLocalProblems(form, problems) {
   showErrors("Check these inputs; nothing was sent.", problemList(problems));
 }
 
-// err: an ApiError. `form` shows problems; `inputs` are what was sent.
-export function showFailure(err, form, inputs) {
+// err: an ApiError. `form` shows problems; `inputs` are what was sent, found in the request
+// body at `within`.
+export function showFailure(err, form, inputs, within = "/inputs") {
   const problem = err.problem || {};
   if (problem.problems) {
     const plain = problem.problems.map((p) => ({ ...p, problem: plainWords(p.problem) }));
-    const forInputs = plain.filter((p) => inputPath(p) !== null)
-      .map((p) => ({ ...p, path: inputPath(p) }));
+    const forInputs = plain.filter((p) => inputPath(p, within) !== null)
+      .map((p) => ({ ...p, path: inputPath(p, within) }));
     if (form) form.showProblems(forInputs);
     showErrors("Check these inputs; nothing was sent.", problemList(plain));
   } else if (problem.errors) {

@@ -255,8 +255,10 @@ async function loadItems(source, inputs, { search, cursor }) {
 }
 
 // Run a call the way every call runs: status, busy buttons, the answer or the failure.
-// options: {form, inputs} to put problems next to fields; quiet: not shown as a request.
-async function perform(label, call, show, { form = null, inputs = null, quiet = false } = {}) {
+// options: {form, inputs, within} to put problems next to fields (the form's values sit at
+// `within` in the request body); quiet: not shown as a request (it carries secrets).
+async function perform(label, call, show,
+  { form = null, inputs = null, within = "/inputs", quiet = false } = {}) {
   $("errors").hidden = true;
   if (!quiet) showRequest(call);
   const buttons = [...document.querySelectorAll(".buttons button, .connection-list button")];
@@ -273,7 +275,7 @@ async function perform(label, call, show, { form = null, inputs = null, quiet = 
       showErrors(UNAUTHORIZED);
       askForToken(UNAUTHORIZED);
     } else {
-      showFailure(err, form, inputs);
+      showFailure(err, form, inputs, within);
     }
   } finally {
     buttons.forEach((b) => (b.disabled = false));

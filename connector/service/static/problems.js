@@ -11,17 +11,15 @@ export function parsePath(path) {
   return String(path || "").split(/[.[\]]+/).filter(Boolean);
 }
 
-// A problem's path inside the inputs: from its JSON Pointer ("/inputs/lines/0/amount") when
-// the service gives one, else its path. null for a problem with the request itself.
-export function inputPath(problem) {
-  if (problem.pointer !== undefined) {
-    if (!problem.pointer.startsWith("/inputs/")) return null;
-    return problem.pointer.slice("/inputs/".length).split("/")
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .map((s, i) => (/^\d+$/.test(s) && i ? `[${s}]` : i ? `.${s}` : s)).join("");
-  }
-  return ["connection", "inputs", "search", "limit", "cursor", ""].includes(problem.path)
-    ? null : problem.path;
+// A problem's path in a form, from its JSON Pointer in the request body: "/inputs/lines/0/amount"
+// -> "lines[0].amount" (`within` is where the form's values sit in the body). null for a
+// problem with the request itself (a connection name, a header).
+export function inputPath(problem, within = "/inputs") {
+  const prefix = `${within}/`;
+  if (!problem.pointer || !problem.pointer.startsWith(prefix)) return null;
+  return problem.pointer.slice(prefix.length).split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s, i) => (/^\d+$/.test(s) && i ? `[${s}]` : i ? `.${s}` : s)).join("");
 }
 
 // Sent line indexes -> the lines on the page (blank lines were not sent).

@@ -21,7 +21,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from connector import shaping
 from connector.calls import Call, CallOptions
-from connector.errors import FunctionError, TemplateError, TransportError
+from connector.errors import (
+    FunctionError,
+    InputError,
+    InputProblem,
+    TemplateError,
+    TransportError,
+)
 from connector.protocol import Limits
 from connector.redact import Redactor
 
@@ -164,10 +170,19 @@ class TinyJSONProtocol:
             body["params"]["fields"] = {k: v for k, v in fields.items() if v is not None}
         return (body,)
 
-    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int
-                        ) -> tuple[dict[str, Any], ...]:
+    def picklist_bodies(self, source: Any, fields: Sequence[str], page_size: int, *,
+                        search: Any = None) -> tuple[dict[str, Any], ...]:
+        if search is not None:  # the server has no filter: decline rather than read it all
+            raise InputError(source.key, [InputProblem("search", "Search", "the tinyjson "
+                                                       "protocol cannot search a list")])
         return ({"method": "list", "params": {"object": source.object, "fields": list(fields),
                                               "limit": page_size}},)
+
+    def continuation(self, result: Result) -> str:
+        return result.next or ""
+
+    def continue_body(self, first: dict[str, Any], token: str) -> dict[str, Any]:
+        return {**first, "params": {**first["params"], "cursor": token}}
 
     def client(self, connection: Mapping[str, Any], settings: Any, coordination: Any) -> Client:
         return Client(connection)
