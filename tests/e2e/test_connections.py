@@ -78,3 +78,24 @@ def test_a_connection_is_checked_before_it_is_kept(page, service, sandbox):
     expect(page.get_by_test_id("connection-list").locator("li")).to_have_count(
         len(requests.get(f"{service.url}/connections", timeout=10, headers={
             "Authorization": f"Bearer {service.token}"}).json()["connections"]))
+
+
+def test_a_connection_is_tested_from_the_page(page, service, sandbox):
+    open_connections(page, service)
+    page.get_by_test_id("test-sandbox").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Test sandbox: done")
+    checks = page.get_by_test_id("checks")
+    expect(page.get_by_test_id("result-note")).to_have_text("Connection sandbox works.")
+    expect(checks.locator(".check-ok", has_text="read VENDOR (selectVendor)")).to_contain_text(
+        "allowed")
+    expect(checks.locator(".check-failed")).to_have_count(0)
+
+    page.fill("#connection-name", "stranger")
+    fill_connection(page, {**sandbox.connection, "userId": "nobody"})
+    page.get_by_test_id("save-connection").click()
+    expect(page.get_by_test_id("connection-list")).to_contain_text("stranger")
+    page.get_by_test_id("test-stranger").click()
+    expect(page.get_by_test_id("result-note")).to_have_text(
+        "Connection stranger failed a check.")
+    expect(checks.locator(".check-failed")).to_contain_text("sign in")
+    assert sandbox.connection["userPassword"] not in checks.inner_text()

@@ -77,6 +77,43 @@ def test_a_dropdown_starts_over_when_the_input_it_depends_on_changes(page, servi
     assert output_json(page)["data"][0]["NAME"] == "Northwind Office Supply"
 
 
+def make_vendors(sandbox, prefix: str, count: int) -> None:
+    connector = load_connector()
+    try:
+        for number in range(1, count + 1):
+            connector.invoke("createVendor", {"vendorName": f"{prefix} {number:02}"},
+                             sandbox.connection)
+    finally:
+        connector.close()
+
+
+def test_a_dropdown_pages_through_the_service_with_its_cursor(page, service, sandbox):
+    make_vendors(sandbox, "Paging Paints", 45)
+    open_playground(page, service)
+    choose_action(page, "getVendor")
+    asked = datasource_requests(page)
+    page.locator("#input-recordNo").press_sequentially("paging paints")
+    listbox = page.get_by_role("listbox", name="Record No")
+    options = listbox.locator(".combobox-option")
+    expect(options.first).to_contain_text("Paging Paints")
+    expect(options).to_have_count(20)  # one page
+    searched = [body for body in asked if body.get("search") == "paging paints"]
+    assert [("cursor" in body, body["limit"]) for body in searched] == [(False, 20)]
+    listbox.get_by_role("option", name="More results…").click()
+    expect(options).to_have_count(40)
+    searched = [body for body in asked if body.get("search") == "paging paints"]
+    assert searched[-1]["cursor"]
+    listbox.evaluate("list => { list.scrollTop = list.scrollHeight; }")  # the end: the next page
+    expect(options).to_have_count(45)
+    expect(listbox.get_by_role("option", name="More results…")).to_have_count(0)
+    labels = options.all_inner_texts()
+    assert len(set(labels)) == 45  # no item twice
+    options.filter(has_text="Paging Paints 45").click()
+    preview(page)
+    recordno = sandbox.store.find("VENDOR", NAME="Paging Paints 45")[0]["RECORDNO"]
+    assert inputs_sent(page) == {"recordNo": recordno}
+
+
 def test_the_data_sources_tab_lists_items(page, service):
     open_playground(page, service)
     page.get_by_role("tab", name="Data sources").click()
@@ -87,3 +124,22 @@ def test_the_data_sources_tab_lists_items(page, service):
     expect(items.locator("tbody tr")).to_have_count(1)
     expect(items).to_contain_text("Northwind Office Supply")
     expect(items).to_contain_text("4001")
+
+
+def test_the_data_sources_tab_loads_more_pages(page, service, sandbox):
+    make_vendors(sandbox, "Listed Lamps", 7)
+    open_playground(page, service, fragment="view=datasource&key=selectVendor")
+    page.fill("#ds-search", "listed lamps")
+    page.fill("#ds-limit", "3")
+    page.get_by_test_id("list-items").click()
+    rows = page.get_by_test_id("items").locator("tbody tr")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_test_id("result-note")).to_have_text("3 items")
+    page.get_by_test_id("more").click()
+    expect(rows).to_have_count(6)
+    page.get_by_test_id("more").click()
+    expect(rows).to_have_count(7)
+    expect(page.get_by_test_id("result-note")).to_have_text("7 items")
+    expect(page.get_by_test_id("more")).to_be_hidden()
+    assert sorted(rows.locator("td:first-child").all_inner_texts()) == [
+        f"Listed Lamps {n:02}" for n in range(1, 8)]
