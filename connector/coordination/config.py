@@ -19,6 +19,7 @@ appears in them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -87,10 +88,14 @@ class Coordination:
 
     def __init__(self, coordinator: Coordinator, sessions: SessionCache,
                  open_state: Callable[[], StateStore],
-                 slot_lease: float = DEFAULT_SLOT_LEASE) -> None:
+                 slot_lease: float = DEFAULT_SLOT_LEASE,
+                 session_secret: bytes | None = None) -> None:
         self.coordinator = coordinator
         self.sessions = sessions
         self.slot_lease = slot_lease
+        # Keys the digest of credentials in session keys: shared by every worker that shares
+        # the sessions (derived from their key), random for a process's own memory.
+        self.session_secret = session_secret or os.urandom(32)
         self._open_state = open_state
         self._state: StateStore | None = None
         self._lock = threading.Lock()
@@ -126,7 +131,9 @@ def build(settings: Settings | None = None) -> Coordination:
         open_state = _state(_clean(settings.state), settings.state_key)
         slot_lease = _seconds(settings.slot_lease, VARIABLES["slot_lease"], DEFAULT_SLOT_LEASE)
         undo.pop_all()
-    return Coordination(coordinator, sessions, open_state, slot_lease)
+    secret = (hashlib.sha256(b"session keys:" + settings.session_key.encode()).digest()
+              if sessions_url and settings.session_key else None)
+    return Coordination(coordinator, sessions, open_state, slot_lease, secret)
 
 
 @functools.cache

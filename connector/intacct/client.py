@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 import time
@@ -81,7 +82,7 @@ class IntacctClient:
         self._http = requests.Session()
         self._coordination = coordination
         self._concurrency = settings.concurrency
-        self._session_key = session_key(connection)
+        self._session_key = session_key(connection, coordination.session_secret)
         self.redactor = Redactor(
             [connection["senderPassword"], connection["userPassword"]], SENSITIVE_TAGS)
 
@@ -327,13 +328,22 @@ def _before_sending(exc: requests.RequestException) -> bool:
 
 
 def _cause(exc: requests.RequestException) -> str:
+    """Why a request failed, in words: the host unknown, the connection refused, TLS, a
+    connection closed mid-answer; with the underlying error's own text."""
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)
+    detail = str(getattr(reason, "__context__", None) or reason or exc)
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return f"the host name could not be resolved ({detail})"
     if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return "the connection was refused or could not be made"
+        refused = isinstance(reason.__context__, ConnectionRefusedError)
+        return ("the connection was refused" if refused else
+                f"the connection could not be made ({detail})")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"the TLS handshake failed ({detail})"
     if isinstance(exc, requests.ConnectionError):
-        return "the connection was closed before the answer was complete"
-    return type(exc).__name__
+        return f"the connection was closed before the answer was complete ({detail})"
+    return f"{type(exc).__name__} ({detail})"
 
 
 def _transient(policy: RetryPolicy) -> Callable[[BaseException], bool]:
@@ -361,13 +371,17 @@ def _session_expiry(response: Response) -> dt.datetime | None:
     return expiry if expiry.tzinfo else expiry.replace(tzinfo=dt.timezone.utc)
 
 
-def session_key(connection: Mapping[str, Any]) -> str:
-    """What names a connection's session in a (possibly shared) cache: a hash of who signs in
-    where, and which session endpoints it trusts; never a password."""
+def session_key(connection: Mapping[str, Any], secret: bytes) -> str:
+    """What names a connection's session in a (possibly shared) cache: who signs in where with
+    which credentials, and which session endpoints it trusts, as a keyed digest (HMAC) so that
+    a wrong password never reuses a good session and the key reveals nothing of the passwords
+    to someone who can read the cache."""
     identity = [connection.get(name) or "" for name in
-                ("endpointUrl", "senderId", "companyId", "entityId", "userId")]
+                ("endpointUrl", "senderId", "senderPassword", "companyId", "entityId",
+                 "userId", "userPassword")]
     identity.append(sorted(connection.get("allowedEndpointHosts") or []))
-    return "intacct:" + hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:32]
+    digest = hmac.new(secret, json.dumps(identity).encode(), hashlib.sha256).hexdigest()
+    return "intacct:" + digest[:40]
 
 
 def _bounded_wait(options: CallOptions) -> float:
