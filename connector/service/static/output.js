@@ -34,9 +34,11 @@ export function showTab(name) {
 }
 
 // An entry was chosen: its output schema's fields and its example output, not yet run.
+// Actions and data sources carry the schema as output_schema, triggers as output.schema.
 export function showEntry(entry) {
   clearOutput();
-  fields = entry.output_schema ? schemaFields(entry.output_schema) : [];
+  const schema = entry.output_schema || (entry.output && entry.output.schema);
+  fields = schema ? schemaFields(schema) : [];
   const example = entry.example_output;
   if (example !== undefined && example !== null) {
     show(example, "Example output: what a run returns. Run it to see the real one.");
