@@ -69,7 +69,8 @@ export function buildForm(schema, { loadItems, onChange = () => {}, idPrefix = "
   return {
     element,
     // -> {inputs, problems}; problems found here (required, numbers, names, patterns) stop
-    // the call before anything is sent.
+    // the call before anything is sent. Problems the service finds later are placed by what
+    // this call sent.
     collect() {
       const ctx = { problems: [], rowIndex: new Map() };
       const { values } = readFields(shownFields(), ctx, [], true);
@@ -78,7 +79,7 @@ export function buildForm(schema, { loadItems, onChange = () => {}, idPrefix = "
     },
     // What may go in a link: the inputs but secret ones, and the labels of chosen items.
     shareable() {
-      const { inputs } = this.collect();
+      const inputs = currentValues();
       const open = Object.fromEntries(Object.entries(inputs)
         .filter(([name]) => !isSecret(properties[name] || {})));
       const labels = {};

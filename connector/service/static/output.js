@@ -29,7 +29,7 @@ export function initOutput() {
   $("more").addEventListener("click", () => moreHandler && moreHandler());
 }
 
-export function showTab(name) {
+function showTab(name) {
   tabs.select(`out-tab-${name}`);
 }
 

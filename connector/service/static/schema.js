@@ -2,7 +2,7 @@
 // control each property gets, its label, choices and example, the sections inputs fall into
 // (x-groups / x-group), line-item columns, and the inputs a data source depends on.
 
-export function typesOf(prop) {
+function typesOf(prop) {
   return [].concat(prop.type || "string");
 }
 
