@@ -144,9 +144,13 @@ export function buildLines(path, prop, required, context) {
     renumber();
   }
 
+  // Line numbers follow the order on the page; so do the names screen readers give cells.
   function renumber() {
     rows.forEach((row, i) => {
       row.element.cells[0].textContent = String(i + 1);
+      for (const cell of row.cells.values()) {
+        cell.element.querySelector("label").textContent = `${cell.title}, line ${i + 1}`;
+      }
       const [up, down, remove] = row.buttons;
       up.disabled = i === 0;
       down.disabled = i === rows.length - 1;
