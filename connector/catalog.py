@@ -1,8 +1,8 @@
 """The catalog: one JSON document with everything a workflow platform needs to offer a connector.
 
-For each action and data source: key, label, description, the input schema (a form can be
-rendered from it alone), the output mode, the example output, and which inputs a data source
-can fill.
+For each action, data source and trigger: key, label, description, the input schema (a form
+can be rendered from it alone), the output (mode or schema), the example output, and which
+inputs a data source can fill.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from connector.core import Connector
-from connector.manifest import ActionSpec, DataSourceSpec
+from connector.manifest import ActionSpec, DataSourceSpec, TriggerSpec
 
 CONNECTION_INPUT = "connection"
 
@@ -22,6 +22,7 @@ def export_catalog(connector: Connector) -> dict[str, Any]:
         "connection": {"schema": manifest.connection_schema},
         "actions": [describe_action(a) for a in connector.actions.values()],
         "datasources": [describe_datasource(d) for d in connector.datasources.values()],
+        "triggers": [describe_trigger(t) for t in connector.triggers.values()],
     }
 
 
@@ -48,6 +49,24 @@ def describe_datasource(source: DataSourceSpec) -> dict[str, Any]:
         "schema": source.schema,
         "object": source.object,
         "output": {"items": [{"key": "string", "label": "string"}]},
+    }
+
+
+def describe_trigger(trigger: TriggerSpec) -> dict[str, Any]:
+    """A trigger as a platform offers it: a form for its inputs, and what each poll delivers
+    (`output.schema` is the `data` of one delivery)."""
+    return {
+        "key": trigger.key,
+        "label": trigger.label,
+        "description": trigger.description,
+        "inputs": input_list(trigger.schema),
+        "schema": trigger.schema,
+        "datasources": datasource_refs(trigger.schema),
+        "output": {"schema": trigger.output_schema},
+        "example_output": trigger.example_output,
+        "polling": {"max_events": trigger.max_events,
+                    "overlap_seconds": trigger.overlap_seconds,
+                    "lookback_input": trigger.lookback_input},
     }
 
 

@@ -3,7 +3,8 @@
 A Connector is a manifest, the protocol that runs it, and what plugins registered. Every way
 of running something is a thin adapter over the same two entry points, so middleware sees every
 call: `invoke` (one action), `iter_records` (a list action, streamed), `picklist` (a data
-source) and `connector.bulk.run_bulk` (many records, batched). The engine never reads a request
+source), `connector.bulk.run_bulk` (many records, batched) and `poll` (a trigger's change
+feed, connector.triggers). The engine never reads a request
 body or a response: the protocol renders, sends, pages and shapes; the engine validates,
 orders, batches and reports. One client per connection is kept, so sessions and HTTP
 connections are reused across calls and threads.
@@ -34,7 +35,13 @@ from connector.errors import (
     UnknownKey,
 )
 from connector.inputs import prepare_inputs
-from connector.manifest import ActionSpec, DataSourceSpec, Manifest, check_plugin_action
+from connector.manifest import (
+    ActionSpec,
+    DataSourceSpec,
+    Manifest,
+    TriggerSpec,
+    check_plugin_action,
+)
 from connector.manifest import load_manifest as _load_manifest
 from connector.paging import Page, decode, encode, fingerprint
 from connector.plugins import Registered, Registry, collect, plugin_manager
@@ -77,6 +84,8 @@ class Connector:
                                                      plugin_actions)
         self.datasources: dict[str, DataSourceSpec] = _merge(
             "data source", owner, manifest.datasources, registry.datasources)
+        self.triggers: dict[str, TriggerSpec] = _merge("trigger", owner, manifest.triggers,
+                                                       registry.triggers)
         self._middleware: list[Middleware] = [r.value for r in registry.middleware]
         self._clients: dict[str, Client] = {}
         self._clients_lock = threading.Lock()
@@ -107,6 +116,13 @@ class Connector:
             return self.datasources[key]
         except KeyError:
             raise UnknownKey(f"no data source {key!r}{_suggest(key, self.datasources)}; see "
+                             "`connector actions`") from None
+
+    def trigger(self, key: str) -> TriggerSpec:
+        try:
+            return self.triggers[key]
+        except KeyError:
+            raise UnknownKey(f"no trigger {key!r}{_suggest(key, self.triggers)}; see "
                              "`connector actions`") from None
 
     def connection(self, *, file: str | Path | None = None, profile: str | None = None,
@@ -359,6 +375,28 @@ class Connector:
             return {"name": name, "ok": False, "detail": self.redact(exc.message)}
         found = "records" if page.items else "no record"
         return {"name": name, "ok": True, "detail": f"allowed ({found} found)"}
+
+    # -- triggers ---------------------------------------------------------------------------
+
+    def poll(self, key: str, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any],
+             **options: Any) -> Any:
+        """One recurrence of a trigger: its unacknowledged events and an ack token
+        (connector.triggers.poller.poll, which takes `state`, `instance`, `max_events`). State
+        and the one-poller lease default to the connector's coordination (shared when it is
+        Redis and PostgreSQL)."""
+        from connector.triggers.poller import poll
+
+        options.setdefault("state", self.coordination.state)
+        options.setdefault("leases", self.coordination.poll_leases())
+        return poll(self, key, inputs, connection, **options)
+
+    def ack(self, token: str, **options: Any) -> int:
+        """Acknowledge the events a poll returned with `token` (connector.triggers.poller.ack,
+        which takes `state`; default: the connector's coordination's)."""
+        from connector.triggers.poller import ack
+
+        options.setdefault("state", self.coordination.state)
+        return ack(token, **options)
 
 
 @dataclass(frozen=True)

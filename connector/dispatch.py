@@ -15,11 +15,14 @@ only) and the connector's environment variables (connection "default"), as the s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
+
+import requests
 
 from connector.bulk import run_bulk
 from connector.core import Connector
@@ -27,6 +30,7 @@ from connector.errors import ConnectionConfigError, ConnectorError
 from connector.journal import InputIdentity, Journal, plain_json, record_hash
 
 CONNECTIONS_VARIABLE = "CONNECTOR_CONNECTIONS"
+BROKER_VARIABLE = "CONNECTOR_BROKER"
 RESULTS_POLL_S = 0.2
 Send = Callable[[str, int, int], None]  # (run id, first index, last index + 1)
 
@@ -102,6 +106,19 @@ def results(connector: Connector, run_id: str, *, timeout: float,
                     f"after {timeout:g} s; are workers running (`connector worker`)? Wait "
                     "again with the same run id: finished records are kept")
             time.sleep(RESULTS_POLL_S)
+
+
+def poll_instance(connector: Connector, trigger: str, instance: str,
+                  environ: Mapping[str, str] | None = None) -> None:
+    """One recurrence of a registered trigger instance, on a worker (idempotent). A feed that
+    another worker polls right now is left to it."""
+    from connector.coordination.errors import LeaseBusy
+    from connector.triggers.scheduler import load_registration, poll_and_deliver
+
+    registration = load_registration(connector.coordination.state, trigger, instance)
+    connection = named_connections(connector, environ)[registration.connection]
+    with requests.Session() as http, contextlib.suppress(LeaseBusy):
+        poll_and_deliver(connector, registration, connection, http)
 
 
 def named_connections(connector: Connector, environ: Mapping[str, str] | None = None

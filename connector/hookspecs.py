@@ -32,6 +32,11 @@ def register_datasources(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def register_triggers(register: Callable[[Any], None]) -> None:
+    """Register extra triggers: register(TriggerSpec), e.g. from manifest.load_triggers."""
+
+
+@hookspec
 def register_protocols(register: Callable[[str, Any], None]) -> None:
     """Register a protocol: register(name, factory).
 

@@ -4,8 +4,10 @@ A broken manifest gives one ManifestError naming the file, the line, the path in
 (`actions[3].template`) and the problem, never a traceback. Files follow a convention so most
 entries need no paths: `schemas/{key}.json`, the template `actions/{key}` plus the protocol's
 suffix, `examples/outputs/{key}.json` when present, `datasources/{key}.yaml`; any of them can
-be given explicitly. JSON Schemas may share fragments through `$ref` to other files; those are
-resolved here, so everything downstream (validation, the catalog, OpenAPI) sees flat schemas.
+be given explicitly. A trigger is declared inline (its object, key and timestamp fields, which
+inputs steer it) with the same schema convention. JSON Schemas may share fragments through
+`$ref` to other files; those are resolved here, so everything downstream (validation, the
+catalog, OpenAPI) sees flat schemas.
 """
 
 from __future__ import annotations
@@ -64,6 +66,47 @@ class DataSourceSpec:
 
 
 @dataclass(frozen=True)
+class TriggerSpec:
+    """One declared trigger: an exactly-once feed of one object's changes (connector.triggers).
+
+    `object` and `created_field` may be read from an input ({input, values, default}); the
+    `report` toggles and the batching options may be constants or inputs.
+    """
+
+    key: str
+    label: str
+    description: str
+    schema: dict[str, Any]
+    object: str | dict[str, Any]
+    modified_field: str
+    key_field: str | None = None
+    created_field: str | dict[str, Any] | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+    lookback_input: str | None = None
+    batching: dict[str, Any] = field(default_factory=dict)
+    overlap_seconds: int = 300
+    max_events: int = 500
+    output_schema: dict[str, Any] | None = None
+    example_output: Any = None
+
+    def inputs_read(self) -> dict[str, str]:
+        """Every input the declaration reads, with the option that reads it."""
+        options = {"object": self.object, "created_field": self.created_field,
+                   **{f"report.{kind}": toggle for kind, toggle in self.report.items()},
+                   **{f"batching.{name}": value for name, value in self.batching.items()}}
+        read = {value["input"]: name for name, value in options.items()
+                if isinstance(value, dict)}
+        if self.lookback_input:
+            read[self.lookback_input] = "lookback_input"
+        return read
+
+    def delivery_inputs(self) -> frozenset[str]:
+        """The inputs that only change how events are delivered (batching), not which."""
+        return frozenset(value["input"] for value in self.batching.values()
+                         if isinstance(value, dict))
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A validated manifest, the protocol that runs it, and its settings."""
 
@@ -75,6 +118,7 @@ class Manifest:
     protocol: Any  # a connector.protocol.ConnectorProtocol
     actions: tuple[ActionSpec, ...]
     datasources: tuple[DataSourceSpec, ...]
+    triggers: tuple[TriggerSpec, ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -121,9 +165,14 @@ def load_manifest(path: str | Path, protocols: Mapping[str, Callable[..., Any]],
                                             data["connection"]["schema"])
     actions = tuple(checker.action(i, a, protocol) for i, a in enumerate(data["actions"]))
     datasources = tuple(checker.datasource(i, d) for i, d in enumerate(data.get("datasources", [])))
-    checker.unique([a.key for a in actions] + [d.key for d in datasources], data)
+    triggers = tuple(checker.trigger(i, t) for i, t in enumerate(data.get("triggers", [])))
+    if triggers and not callable(getattr(protocol, "change_streams", None)):
+        raise checker.fail(["triggers"], f"the {protocol.name} protocol cannot poll for changes "
+                                         "(it has no change_streams)")
+    checker.unique([a.key for a in actions] + [d.key for d in datasources]
+                   + [t.key for t in triggers], data)
     manifest = Manifest(path, data["connector"], connection_schema, data["connection"], settings,
-                        protocol, actions, datasources)
+                        protocol, actions, datasources, triggers)
     if use_cache:
         manifestcache.store(key, _to_cache(manifest, data.get("defaults", {})),
                             checker.depends(actions))
@@ -151,7 +200,7 @@ def _cache_salt(path: Path, protocols: Mapping[str, Callable[..., Any]],
 
 
 def _to_cache(manifest: Manifest, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    def spec(value: ActionSpec | DataSourceSpec) -> dict[str, Any]:
+    def spec(value: ActionSpec | DataSourceSpec | TriggerSpec) -> dict[str, Any]:
         fields = {f: getattr(value, f) for f in value.__dataclass_fields__}
         if isinstance(value, ActionSpec):
             fields["base_dir"] = str(value.base_dir)
@@ -161,7 +210,8 @@ def _to_cache(manifest: Manifest, defaults: Mapping[str, Any]) -> dict[str, Any]
     return {"connector": manifest.connector, "connection_schema": manifest.connection_schema,
             "connection": manifest.connection, "defaults": dict(defaults),
             "actions": [spec(a) for a in manifest.actions],
-            "datasources": [spec(d) for d in manifest.datasources]}
+            "datasources": [spec(d) for d in manifest.datasources],
+            "triggers": [spec(t) for t in manifest.triggers]}
 
 
 def _from_cache(path: Path, data: dict[str, Any], protocols: Mapping[str, Callable[..., Any]],
@@ -172,7 +222,8 @@ def _from_cache(path: Path, data: dict[str, Any], protocols: Mapping[str, Callab
                     for a in data["actions"])
     return Manifest(path, data["connector"], data["connection_schema"], data["connection"],
                     Settings.from_manifest(data["defaults"], protocol.limits), protocol, actions,
-                    tuple(DataSourceSpec(**d) for d in data["datasources"]))
+                    tuple(DataSourceSpec(**d) for d in data["datasources"]),
+                    tuple(TriggerSpec(**t) for t in data.get("triggers", [])))
 
 
 def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSourceSpec, ...]]:
@@ -199,6 +250,25 @@ def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSo
     datasources = tuple(checker.datasource(i, d) for i, d in enumerate(data.get("datasources", [])))
     checker.unique([a.key for a in actions] + [d.key for d in datasources], data)
     return actions, datasources
+
+
+def load_triggers(path: str | Path) -> tuple[TriggerSpec, ...]:
+    """Triggers from a plugin's own YAML file (`triggers:`), paths relative to the file."""
+    path = Path(path).resolve()
+    checker = _Checker(path)
+    data = checker.load_yaml()
+    defs = _manifest_validator().schema["$defs"]
+    fragment_schema = {
+        "type": "object", "additionalProperties": False, "$defs": defs,
+        "properties": {"triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}}}}
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(fragment_schema).iter_errors(data))
+    if error is not None:
+        raise checker.fail(error.absolute_path, error.message)
+    triggers = tuple(checker.trigger(i, t) for i, t in enumerate(data.get("triggers", [])))
+    data.setdefault("actions", [])
+    checker.unique([t.key for t in triggers], data)
+    return triggers
 
 
 @cache
@@ -276,6 +346,25 @@ class _Checker:
                                       f"{exc.message}") from None
         if schema.get("type") != "object":
             raise self.fail(location, f"{relative} must describe an object of inputs")
+        return schema
+
+    def output_schema(self, where: list[Any], entry: dict[str, Any]) -> dict[str, Any] | None:
+        """The declared schema of what a trigger delivers (its `data`): the file
+        `output_schema` names, else `schemas/outputs/{key}.json` when it exists."""
+        relative = entry.get("output_schema", f"schemas/outputs/{entry['key']}.json")
+        if "output_schema" not in entry and not (self.path.parent / relative).is_file():
+            return None
+        location = [*where, "output_schema"]
+        source = self.file(location, relative)
+        try:
+            schema = _inline_refs(self._json(location, source, relative), source,
+                                  lambda target, shown: self._json(location, target, shown))
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except ValueError as exc:
+            raise self.fail(location, f"{relative}: {exc}") from None
+        except jsonschema.SchemaError as exc:
+            raise self.fail(location, f"{relative} is not a valid JSON Schema: "
+                                      f"{exc.message}") from None
         return schema
 
     def _json(self, location: list[Any], target: Path, shown: str) -> Any:
@@ -365,10 +454,43 @@ class _Checker:
             label_format=declaration["label_format"], query=declaration.get("query", ""),
         )
 
+    def trigger(self, index: int, entry: dict[str, Any]) -> TriggerSpec:
+        where: list[Any] = ["triggers", index]
+        key = entry["key"]
+        schema_file = entry.get("schema", f"schemas/{key}.json")
+        schema = self.json_schema([*where, "schema"], schema_file)
+        output_schema = self.output_schema(where, entry)
+        example = None
+        example_file = entry.get("example_output", f"examples/outputs/{key}.json")
+        if "example_output" in entry or (self.path.parent / example_file).is_file():
+            example = self._json([*where, "example_output"],
+                                 self.file([*where, "example_output"], example_file),
+                                 example_file)
+        spec = TriggerSpec(
+            key=key, label=entry["label"], description=entry["description"], schema=schema,
+            object=entry["object"], modified_field=entry["modified_field"],
+            key_field=entry.get("key_field"), created_field=entry.get("created_field"),
+            report=entry.get("report", {}), lookback_input=entry.get("lookback_input"),
+            batching=entry.get("batching", {}),
+            overlap_seconds=entry.get("overlap_seconds", 300),
+            max_events=entry.get("max_events", 500), output_schema=output_schema,
+            example_output=example)
+        properties = schema.get("properties", {})
+        for name, option in spec.inputs_read().items():
+            if name not in properties:
+                location = [*where, *option.split(".")]
+                raise self.fail(location, f"reads input {name!r}, which {schema_file} does "
+                                          "not declare")
+        if spec.lookback_input and properties[spec.lookback_input].get("format") != "date":
+            raise self.fail([*where, "lookback_input"], f"input {spec.lookback_input!r} must "
+                                                        "be a date (format: date)")
+        return spec
+
     def unique(self, keys: list[str], data: dict[str, Any]) -> None:
         seen: set[str] = set()
         entries = [("actions", i) for i in range(len(data["actions"]))] + [
-            ("datasources", i) for i in range(len(data.get("datasources", [])))]
+            ("datasources", i) for i in range(len(data.get("datasources", [])))] + [
+            ("triggers", i) for i in range(len(data.get("triggers", [])))]
         for key, where in zip(keys, entries, strict=True):
             if key in seen:
                 raise self.fail([*where, "key"], f"duplicate key {key!r}")

@@ -33,6 +33,7 @@ class Registry:
     connectors: list[Registered] = field(default_factory=list)
     actions: dict[str, Registered] = field(default_factory=dict)
     datasources: dict[str, Registered] = field(default_factory=dict)
+    triggers: dict[str, Registered] = field(default_factory=dict)
     protocols: dict[str, Registered] = field(default_factory=dict)
     filters: dict[str, Registered] = field(default_factory=dict)
     middleware: list[Registered] = field(default_factory=list)
@@ -56,6 +57,7 @@ class Registry:
                 "connectors": [str(r.value) for r in self.connectors if r.plugin == name],
                 "actions": sorted(k for k, r in self.actions.items() if r.plugin == name),
                 "datasources": sorted(k for k, r in self.datasources.items() if r.plugin == name),
+                "triggers": sorted(k for k, r in self.triggers.items() if r.plugin == name),
                 "protocols": sorted(k for k, r in self.protocols.items() if r.plugin == name),
                 "filters": sorted(k for k, r in self.filters.items() if r.plugin == name),
                 "middleware": [getattr(r.value, "__name__", repr(r.value))
@@ -96,6 +98,8 @@ def collect(manager: pluggy.PluginManager) -> Registry:
         "action", registry.actions, spec.key, p, spec))
     each("register_datasources", lambda p: lambda spec: registry.add_keyed(
         "data source", registry.datasources, spec.key, p, spec))
+    each("register_triggers", lambda p: lambda spec: registry.add_keyed(
+        "trigger", registry.triggers, spec.key, p, spec))
     each("register_middleware", lambda p: lambda fn: registry.middleware.append(
         Registered(p, fn)))
     each("register_commands", lambda p: lambda command: registry.commands.append(

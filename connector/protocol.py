@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from connector.calls import Call, CallOptions
-from connector.errors import FunctionError
+from connector.errors import ConnectorError, FunctionError
 from connector.redact import Redactor
 
 
@@ -142,9 +143,72 @@ class ConnectorProtocol(Protocol):
     def sandbox(self, db: str, seed: str | None) -> AbstractContextManager[dict[str, Any]]:
         """A local emulator of the remote API, yielding a connection to it."""
 
+    def change_streams(self, query: ChangeQuery) -> tuple[ChangeStream, ChangeStream | None]:
+        """Optional, for triggers: the object's changed records, and its deletions (None: the
+        remote never shows them)."""
+
     # Optional: test_connection(client, connection, options) -> [{"name", "ok", "detail"}],
     # signing in and saying who and where (`connector connection test`); raises the sign-in
     # failure. Without it a connection test only reads each data source.
 
 
 ProtocolFactory = Callable[[Mapping[str, Callable[..., Any]]], ConnectorProtocol]
+
+
+# -- polling for changes (connector.triggers) ---------------------------------------------------
+
+#: A place in a change stream's order: the time a record was listed at, then its key.
+Position = tuple[datetime, str]
+
+#: Sends one request body and yields the records it lists, page after page.
+Read = Callable[[Any], Iterator[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ChangeQuery:
+    """What a trigger polls: one object, the field that keys its records and the timestamps
+    its writes set (`created_field` None: new and updated records cannot be told apart)."""
+
+    object: str
+    key_field: str
+    modified_field: str
+    created_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One version of a record, or one deletion, as a change stream read it.
+
+    Times are naive datetimes in the remote's own time (its protocol reads its format).
+    `listed` is the time the stream listed it at, which orders it; `modified` is the time of
+    the version read, later when the record changed again in between. `record` is None for a
+    version the feed said it knows (not read again).
+    """
+
+    key: str
+    listed: datetime
+    modified: datetime
+    created: datetime | None
+    record: dict[str, Any] | None
+
+    @property
+    def position(self) -> Position:
+        return (self.listed, self.key)
+
+
+class ChangeStream(Protocol):
+    """Records of one object in the order of (time, key), as a protocol lists them."""
+
+    def latest(self, read: Read) -> Position | None:
+        """The newest position (None: nothing yet); the remote's clock is at least there."""
+
+    def read(self, read: Read, start: datetime | None, after: str | None, page_size: int,
+             known: Callable[[Position], bool] | None = None) -> Iterator[Change]:
+        """Changes in position order from `start` (every one when None), or strictly after
+        (start, after) when `after` is given, `page_size` at a time as they are consumed. A
+        position `known` says the feed has seen may come back without its record."""
+
+
+class DeletionsHidden(ConnectorError):
+    """The remote does not show this connection its deletions (no right to the audit trail):
+    the trigger reports changes and says it cannot see deletions."""

@@ -1,7 +1,8 @@
 """The Dramatiq worker: `connector worker` runs it; producers send it messages.
 
 Messages name work, they never carry it: a bulk batch is (run id, first, last) of a run kept in
-the state store (connector.dispatch). The broker is Redis at `CONNECTOR_BROKER`, tuned so that a
+the state store, a trigger poll is (trigger, instance) of a registration kept there
+(connector.dispatch). The broker is Redis at `CONNECTOR_BROKER`, tuned so that a
 killed worker's messages run again within seconds (connector.coordination.dispatch); the worker
 shares slots, sessions and state with every other process through the CONNECTOR_* settings.
 """
@@ -17,8 +18,8 @@ from connector import dispatch
 from connector.coordination.dispatch import redis_broker
 from connector.coordination.errors import ConfigurationError
 from connector.core import Connector, load_connector
+from connector.dispatch import BROKER_VARIABLE
 
-BROKER_VARIABLE = "CONNECTOR_BROKER"
 QUEUE = "connector"
 
 
@@ -48,3 +49,14 @@ def bulk_batch(run_id: str, first: int, last: int) -> None:
 
 def send_bulk_batch(run_id: str, first: int, last: int) -> None:
     bulk_batch.send(run_id, first, last)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=3, min_backoff=1000, time_limit=600_000)
+def trigger_poll(trigger: str, instance: str) -> None:
+    """One recurrence of a registered trigger instance, delivered to its webhook (idempotent:
+    the poll is fenced and single-flight, events keep their ids until acknowledged)."""
+    dispatch.poll_instance(worker_connector(), trigger, instance)
+
+
+def send_trigger_poll(trigger: str, instance: str) -> None:
+    trigger_poll.send(trigger, instance)

@@ -49,6 +49,8 @@ COMMANDS = {
     "new": "connector.cli.scaffold:new",
     "serve": "connector.cli.serve:serve",
     "worker": "connector.cli.work:worker",
+    "poll": "connector.cli.triggers:poll",
+    "ack": "connector.cli.triggers:ack",
 }
 
 

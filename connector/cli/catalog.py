@@ -16,11 +16,12 @@ from connector.cli.summary import describe_text
 @json_option
 @click.pass_context
 def list_actions(ctx: click.Context, as_json: bool) -> None:
-    """List the actions and data sources."""
+    """List the actions, data sources and triggers."""
     connector = connector_of(ctx)
     rows = [("action", a.key, a.label, a.output["mode"] if isinstance(a.output["mode"], str)
              else "from input") for a in connector.actions.values()]
     rows += [("datasource", d.key, d.label, "picklist") for d in connector.datasources.values()]
+    rows += [("trigger", t.key, t.label, "events") for t in connector.triggers.values()]
     if as_json:
         emit([{"kind": k, "key": key, "label": label, "output": out}
               for k, key, label, out in rows])
@@ -35,20 +36,22 @@ def list_actions(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def describe(ctx: click.Context, key: str, as_json: bool) -> None:
-    """Show one action or data source: required inputs first, with type, example and the data
-    source that fills them; --json prints the whole document (schema, example output)."""
-    from connector.catalog import describe_action, describe_datasource
+    """Show one action, data source or trigger: required inputs first, with type, example and
+    the data source that fills them; --json prints the whole document (schema, example
+    output)."""
+    from connector.catalog import describe_action, describe_datasource, describe_trigger
 
     connector = connector_of(ctx)
     if key in connector.datasources:
-        document = describe_datasource(connector.datasources[key])
+        kind, document = "datasource", describe_datasource(connector.datasources[key])
+    elif key in connector.triggers:
+        kind, document = "trigger", describe_trigger(connector.triggers[key])
     else:
-        document = describe_action(connector.action(key))
+        kind, document = "action", describe_action(connector.action(key))
     if as_json:
         emit(document)
     else:
-        click.echo(describe_text(document, kind="datasource" if key in connector.datasources
-                                 else "action"))
+        click.echo(describe_text(document, kind=kind))
 
 
 @click.command()
@@ -79,7 +82,7 @@ def validate(ctx: click.Context, path: str | None, as_json: bool) -> None:
               "datasources": len(manifest.datasources)})
         return
     click.echo(f"ok: {manifest.path} ({len(manifest.actions)} actions, "
-               f"{len(manifest.datasources)} data sources)")
+               f"{len(manifest.datasources)} data sources, {len(manifest.triggers)} triggers)")
 
 
 @click.command()

@@ -17,7 +17,7 @@ EXAMPLE_WIDTH = 24
 
 
 def describe_text(document: Mapping[str, Any], *, kind: str) -> str:
-    """The summary of an action's or data source's description document."""
+    """The summary of an action's, data source's or trigger's description document."""
     key = document["key"]
     lines = [f"{key}: {document['label']}"]
     if document.get("description"):
@@ -38,6 +38,9 @@ def describe_text(document: Mapping[str, Any], *, kind: str) -> str:
         lines.append(f"Output: {mode if isinstance(mode, str) else 'chosen by an input'}"
                      + (" (example: --json)" if document.get("example_output") else ""))
         lines.append("Run: " + _command("run", key, required, properties))
+    elif kind == "trigger":
+        lines.append("Delivers: events {id, changeType, record}; acknowledge with `connector ack`")
+        lines.append("Poll: " + _command("poll", key, required, properties) + " --state FILE")
     else:
         lines.append("Items: [{key, label}]")
         lines.append("Run: " + _command("picklist", key, required, properties))

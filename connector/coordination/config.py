@@ -100,6 +100,15 @@ class Coordination:
         self._state: StateStore | None = None
         self._lock = threading.Lock()
 
+    def poll_leases(self) -> Any:
+        """Who may poll a trigger's feed: the coordinator's fenced leases when it is shared,
+        else lock files (shared by the processes of one host, as CLI polls run)."""
+        from connector.triggers.leases import CoordinatorLeases
+
+        if isinstance(self.coordinator, LocalCoordinator):
+            return None  # the poller's default: lock files beside the state
+        return CoordinatorLeases(self.coordinator)
+
     @property
     def state(self) -> StateStore:
         with self._lock:

@@ -99,5 +99,5 @@ class Renewer:
         with self._changed:
             if self._holds.pop(number, None) is None:
                 return  # released while we were renewing: nothing was lost
+        log.warning("lost %s: %s", hold.lock.name, reason)  # said before anyone acts on it
         hold.lost.set()
-        log.warning("lost %s: %s", hold.lock.name, reason)

@@ -20,13 +20,13 @@ from lxml import etree
 from connector.calls import Call, CallOptions
 from connector.coordination.config import Coordination
 from connector.errors import InputError, InputProblem
-from connector.intacct import shaping
+from connector.intacct import polling, shaping
 from connector.intacct.client import IntacctClient
 from connector.intacct.errors import DETAIL_SCHEMA, LAYERS
 from connector.intacct.filters import DATE_FORMATS
 from connector.intacct.rawrequest import RawRequest
 from connector.intacct.response import Response, Result
-from connector.protocol import Limits, Search
+from connector.protocol import ChangeQuery, ChangeStream, Limits, Search
 from connector.settings import Settings
 from connector.xmlkit.inject import inject
 from connector.xmlkit.templates import compile_check, make_environment, render_xml
@@ -162,6 +162,11 @@ class IntacctProtocol:
         from connector.intacct.scaffold import action_files
 
         return action_files(key, label)
+
+    def change_streams(self, query: ChangeQuery) -> tuple[ChangeStream, ChangeStream]:
+        """Changed records by (WHENMODIFIED, RECORDNO) and deletions from AUDITHISTORY
+        (connector.intacct.polling)."""
+        return polling.change_streams(query)
 
     @contextlib.contextmanager
     def sandbox(self, db: str, seed: str | None) -> Iterator[dict[str, Any]]:

@@ -55,6 +55,7 @@ from connector.service.observe import RequestObserver, access_logger
 from connector.service.openapi import build_openapi
 from connector.service.problems import problem
 from connector.service.responses import APIResponse
+from connector.service.triggers import TriggerRoutes
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,19 @@ Handler = Callable[[Any, Request], Awaitable[Response]]
 def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], token: str, *,
                cors_origins: Iterable[str] = (), max_body_bytes: int = 1 << 20,
                state: Any = None, log_format: str = "text",
+               trigger_polls: Callable[[str, str], None] | None = None,
                accept_connections: bool = False) -> Starlette:
     """The API application. `connections` maps names callers may use to connection objects
     (checked against the connection schema now); `token` is the bearer token every
     non-public route requires; CORS is off unless origins are given. `state` is the
-    StateStore that Idempotency-Key uses (default: the connector's coordination's, opened on
-    first use); `log_format` the access log's ("text" or "json"). With `accept_connections`,
-    POST /connections adds one (connector.service.new_connections)."""
+    StateStore that Idempotency-Key and the triggers use (default: the connector's
+    coordination's, opened on first use); `log_format` the access log's ("text" or "json").
+    `app.state.triggers.close()` stops the trigger scheduler; `trigger_polls(trigger,
+    instance)`, when given, sends its due polls to a work queue instead of polling here. With
+    `accept_connections`, POST /connections adds one (connector.service.new_connections)."""
     service = _Service(connector, connections, token, state)
+    triggers = TriggerRoutes(connector, service.connections, service.scrub,
+                             service._connection, state=state, send=trigger_polls)
     routes = [
         Route("/", service.index, methods=["GET"]),
         Route("/health", service.health, methods=["GET"]),
@@ -101,6 +107,7 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
         Route("/actions/{key}/render", service.render, methods=["POST"]),
         Route("/actions/{key}/invoke", service.invoke, methods=["POST"]),
         Route("/datasources/{key}", service.datasource, methods=["GET", "POST"]),
+        *triggers.routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [Middleware(RequestObserver, routes=routes, metrics=service.metrics,
@@ -116,8 +123,10 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
                             idempotency.REPLAYED_HEADER], max_age=600))
     middleware += [Middleware(BearerAuth, token=token, public=is_public),
                    Middleware(BodyLimit, max_bytes=max_body_bytes)]
-    return Starlette(routes=routes, middleware=middleware,
-                     exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={HTTPException: _http_error})
+    app.state.triggers = triggers
+    return app
 
 
 def is_public(path: str) -> bool:

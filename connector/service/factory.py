@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from starlette.applications import Starlette
 
 from connector.core import load_connector
-from connector.dispatch import named_connections
+from connector.dispatch import BROKER_VARIABLE, named_connections
 from connector.errors import ConnectionConfigError
 from connector.service.app import create_app
 from connector.service.connections import read_token
@@ -43,8 +43,11 @@ def app(environ: Mapping[str, str] | None = None) -> Starlette:
     connector = load_connector()
     origins = [o.strip() for o in environ.get("CONNECTOR_CORS_ORIGINS", "").split(",")
                if o.strip()]
+    polls = None
+    if environ.get(BROKER_VARIABLE):  # registered trigger instances: polled by the workers
+        from connector.worker import send_trigger_poll as polls
     return create_app(connector, named_connections(connector, environ), token,
-                      cors_origins=origins,
+                      cors_origins=origins, trigger_polls=polls,
                       max_body_bytes=int(environ.get("CONNECTOR_MAX_BODY_BYTES")
                                          or DEFAULT_MAX_BODY),
                       log_format=environ.get("CONNECTOR_LOG_FORMAT") or "text")

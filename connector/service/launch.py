@@ -74,7 +74,10 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
                            "front of it", err=True)
             if generated:
                 click.echo(f"playground: {url}/#token={token}", err=True)
-            _wait_for_interrupt()
+            try:
+                _wait_for_interrupt()
+            finally:
+                app.state.triggers.close()  # the trigger scheduler stops with the service
     finally:
         connector.close()
 

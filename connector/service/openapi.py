@@ -1,8 +1,8 @@
 """An OpenAPI 3.1 document for the service, generated from the connector's manifest.
 
-Besides the generic routes (`/actions/{key}/invoke`...), every action and data source gets its
-own concrete paths whose request body embeds its input JSON Schema, so a platform can import
-the API and get one typed operation per action.
+Besides the generic routes (`/actions/{key}/invoke`, `/triggers/{key}/poll`...), every action,
+data source and trigger gets its own concrete paths whose request body embeds its input JSON
+Schema, so a platform can import the API and get one typed operation per action.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from connector.core import Connector
-from connector.manifest import ActionSpec, DataSourceSpec
+from connector.manifest import ActionSpec, DataSourceSpec, TriggerSpec
 from connector.protocol import ConnectorProtocol
 
 SCHEMAS = "#/components/schemas/"
@@ -27,7 +27,7 @@ _ERROR_RESPONSES = {
     "400": ("BadRequest", "The gateway refused the function (FunctionError: {fields} are "
             "kept)."),
     "401": ("Unauthorized", "Missing or wrong bearer token; nothing ran."),
-    "404": ("NotFound", "No such action, data source or route."),
+    "404": ("NotFound", "No such action, data source, trigger or route."),
     "413": ("PayloadTooLarge", "The request body is over the service's limit."),
     "422": ("Unprocessable", "The request cannot be sent as it is: a body that is not a JSON "
             "object of UTF-8 text, values no request can carry (NaN, Infinity, lone surrogates, "
@@ -39,8 +39,9 @@ _ERROR_RESPONSES = {
             "was sent and no complete answer came back after every retry: it may have been "
             "applied, so look the controlids up before sending it again."),
     "503": ("Unavailable", "The gateway kept rate limiting (HTTP 429), or no request slot for "
-            "the company came free in time (SlotTimeout: nothing was sent). Retry after "
-            "Retry-After seconds. On /ready: a readiness check failed (NotReady)."),
+            "the company came free in time (SlotTimeout: nothing was sent), or another poller "
+            "holds the trigger's feed (LeaseBusy: nothing was read). Retry after Retry-After "
+            "seconds. On /ready: a readiness check failed (NotReady)."),
     "504": ("GatewayTimeout", "The gateway did not answer in time, or the call's deadline "
             "passed (DeadlineExceeded)."),
 }
@@ -77,6 +78,18 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
         schemas[name] = inputs_schema(source.schema, SCHEMAS + name)
         paths[f"/datasources/{source.key}"] = {"get": _describe_datasource(source),
                                                "post": _picklist(source, name, named)}
+    for trigger in connector.triggers.values():
+        name = _free_name(f"{trigger.key}Inputs", schemas)
+        schemas[name] = inputs_schema(trigger.schema, SCHEMAS + name)
+        data = {}
+        if trigger.output_schema is not None:
+            output = _free_name(f"{trigger.key}Delivery", schemas)
+            schemas[output] = _hoisted(trigger.output_schema, output, schemas)
+            data = {"$ref": SCHEMAS + output}
+        result = _free_name(f"{trigger.key}PollResult", schemas)
+        schemas[result] = {"allOf": [{"$ref": SCHEMAS + "PollResult"}, _object({
+            "outputs": {"type": "array", "items": _object({"data": data}, ["data"])}})]}
+        paths[f"/triggers/{trigger.key}/poll"] = {"post": _poll(trigger, name, result, named)}
     label = connector.manifest.connector.get("label", connector.key)
     return {
         "openapi": "3.1.0",
@@ -260,6 +273,38 @@ def _base_schemas(connection_names: Sequence[str], protocol: ConnectorProtocol
         "Output": {"type": "object", "required": ["data"], "properties": {"data": {}}},
         "RenderedRequest": {"type": "object", "required": ["xml"],
                             "properties": {"xml": {"type": "string"}}},
+        "TriggerDescription": {"type": "object", "description": "A trigger's inputs, schema "
+                               "and the schema of what one delivery carries."},
+        "TriggerEvent": _object({
+            "id": {"type": "string", "description": "The record's key and the time of the "
+                   "version (deletions end in /deleted): the same until acknowledged."},
+            "changeType": {"enum": ["created", "updated", "deleted"]},
+            "record": {"type": "object"}}, ["id", "changeType", "record"]),
+        "PollResult": _object({
+            "trigger": {"type": "string"}, "instance": {"type": "string"},
+            "events": {"type": "array", "items": {"$ref": SCHEMAS + "TriggerEvent"}},
+            "outputs": {"type": "array", "items": _object({"data": {}}, ["data"]),
+                        "description": "The deliveries a workflow reads, in the trigger's "
+                        "output shape."},
+            "ackToken": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "more": {"type": "boolean", "description": "A backlog remains: poll again."},
+            "baseline": {"type": "boolean", "description": "This first poll only set the "
+                         "baseline."},
+            "deletions": _object({"visible": {"type": "boolean"},
+                                  "reason": {"type": "string"}}, ["visible"])},
+            ["trigger", "instance", "events", "outputs", "ackToken", "more", "baseline",
+             "deletions"]),
+        "Acknowledged": _object({"acknowledged": {"type": "integer", "minimum": 0}},
+                                ["acknowledged"]),
+        "TriggerInstance": _object({
+            "trigger": {"type": "string"}, "instance": {"type": "string"},
+            "connection": {"type": "string"}, "inputs": {"type": "object"},
+            "every": {"type": "number"}, "webhook": _nullable("string"),
+            "polls": {"type": "integer"}, "delivered": {"type": "integer"},
+            "pending": {"type": "integer"}, "lastPoll": _nullable("number"),
+            "lastError": _nullable("string")}, ["trigger", "instance", "connection"]),
+        "TriggerInstances": _object({"instances": {"type": "array", "items": {
+            "$ref": SCHEMAS + "TriggerInstance"}}}, ["instances"]),
         "PicklistItem": item,
         "Picklist": {"type": "object", "required": ["items", "next_cursor"], "properties": {
             "items": {"type": "array", "items": {"$ref": SCHEMAS + "PicklistItem"}},
@@ -320,7 +365,7 @@ def _generic_paths(request_format: str) -> dict[str, Any]:
                                   "responses": {"200": {"description": "OpenAPI 3.1",
                                                         "content": {"application/json": {}}},
                                                 **_errors(_READ_ERRORS)}}},
-        "/catalog": {"get": _op("catalog", "Every action and data source.", "catalog",
+        "/catalog": {"get": _op("catalog", "Every action, data source and trigger.", "catalog",
                                 "Catalog", _READ_ERRORS)},
         "/connections": {"get": _op("connections", "The names of the server's connections "
                                     "(never their values).", "catalog", "Connections",
@@ -344,7 +389,103 @@ def _generic_paths(request_format: str) -> dict[str, Any]:
                            "datasources", "Picklist", _CALL_ERRORS),
                      "parameters": [key],
                      "requestBody": _body(_picklist_body({"type": "object"}))}},
+        **_trigger_paths(key),
     }
+
+
+def _trigger_paths(key: dict[str, Any]) -> dict[str, Any]:
+    instance = {"name": "instance", "in": "path", "required": True,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
+    read, call = _READ_ERRORS, _CALL_ERRORS
+    return {
+        "/triggers/{key}": {"get": {**_op("describeTrigger", "One trigger.", "catalog",
+                                          "TriggerDescription", read), "parameters": [key]}},
+        "/triggers/{key}/poll": {"post": {
+            **_op("pollTrigger", "One recurrence: the events not yet acknowledged, oldest "
+                  "first, and a token that acknowledges them.", "triggers", "PollResult", call),
+            "parameters": [key], "requestBody": _body(_poll_body({"type": "object"}))}},
+        "/triggers/{key}/ack": {"post": {
+            **_op("ackTrigger", "Acknowledge the events of a poll: they are not delivered "
+                  "again.", "triggers", "Acknowledged", call),
+            "parameters": [key], "requestBody": _body(_object({"token": {"type": "string"}},
+                                                              ["token"]))}},
+        "/triggers/{key}/reset": {"post": {
+            **_op("resetTrigger", "Forget an instance's cursor and events: its next poll is "
+                  "a first one again.", "triggers", None, call),
+            "parameters": [key], "requestBody": _body(_poll_body({"type": "object"}, False))}},
+        "/triggers/{key}/instances": {"get": {
+            **_op("triggerInstances", "The instances the service polls on a schedule.",
+                  "triggers", "TriggerInstances", read), "parameters": [key]}},
+        "/triggers/{key}/instances/{instance}": {
+            "put": {**_op("putTriggerInstance", "Poll this instance every `every` seconds "
+                          "(default 300), delivering to `webhook` when given (one POST per "
+                          "event, Idempotency-Key: the event's id, retried until 2xx).",
+                          "triggers", "TriggerInstance", call),
+                    "parameters": [key, instance],
+                    "requestBody": _body(_instance_body({"type": "object"}))},
+            "delete": {**_op("deleteTriggerInstance", "Stop polling the instance; its cursor "
+                             "and pending events are kept.", "triggers", None, read),
+                       "parameters": [key, instance]}},
+    }
+
+
+def _poll(trigger: TriggerSpec, inputs: str, result: str, named: bool) -> dict[str, Any]:
+    required = _required(trigger.schema, named)
+    return {**_op(f"poll_{trigger.key}", trigger.label, "triggers", result, _CALL_ERRORS),
+            "description": trigger.description,
+            "requestBody": _body(_poll_body({"$ref": SCHEMAS + inputs}, True, required))}
+
+
+def _hoisted(schema: dict[str, Any], name: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schema embedded as component `name`, each of its `$defs` a component of its own
+    (client generators resolve references to components, not into one)."""
+    pointer = SCHEMAS + name
+    embedded = embed_schema(schema, pointer)
+    definitions = embedded.pop("$defs", {})
+    targets = {f"{pointer}/$defs/{key}": _free_name(f"{name}{key[:1].upper()}{key[1:]}",
+                                                    schemas)
+               for key in definitions}
+    for key, definition in definitions.items():
+        schemas[targets[f"{pointer}/$defs/{key}"]] = _rewired(definition, targets)
+    return _rewired(embedded, targets)
+
+
+def _rewired(node: Any, targets: dict[str, str]) -> Any:
+    """`node` with each reference found in `targets` pointing at that component instead."""
+    if isinstance(node, dict):
+        return {key: SCHEMAS + targets[value] if key == "$ref" and value in targets
+                else _rewired(value, targets) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_rewired(item, targets) for item in node]
+    return node
+
+
+def _poll_body(inputs: dict[str, Any], polling: bool = True,
+               required: Sequence[str] = ()) -> dict[str, Any]:
+    body = _call_body(inputs, required)
+    body["properties"]["instance"] = {
+        "type": "string", "minLength": 1, "maxLength": 200, "default": "default",
+        "description": "Which instance of the trigger (each keeps its own cursor)."}
+    if polling:
+        body["properties"]["maxEvents"] = {"type": "integer", "minimum": 1,
+                                           "description": "Events one poll returns at most."}
+    return body
+
+
+def _instance_body(inputs: dict[str, Any]) -> dict[str, Any]:
+    body = _call_body(inputs)
+    body["properties"]["every"] = {"type": "number", "minimum": 1, "maximum": 86400,
+                                   "default": 300, "description": "Seconds between polls."}
+    body["properties"]["webhook"] = {"type": "string", "format": "uri",
+                                     "description": "An http(s) URL that receives each event."}
+    return body
+
+
+def _object(properties: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
 
 
 def _render(action: ActionSpec, inputs: str, request_format: str) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def test_a_new_plugin_validates_and_passes_the_standard_suite(tmp_path, cache):
     assert added.exit_code == 0, added.output
     assert (manifest.parent / "actions" / "listCustomers.xml.j2").is_file()
     checked = run("validate", str(manifest))
-    assert checked.exit_code == 0 and "(2 actions, 0 data sources)" in checked.output
+    assert checked.exit_code == 0 and "(2 actions, 0 data sources, 0 triggers)" in checked.output
     described = run("--manifest", str(manifest), "describe", "listCustomers")
     assert "object  string  Object  e.g. VENDOR" in described.output
     suite = subprocess.run(

@@ -1,10 +1,12 @@
 """What an exactly-once change feed needs from the sandbox: WHENCREATED and WHENMODIFIED kept on
-every write (to the second, in the company's time zone) and queryable; deletes (and creates and
-changes) in AUDITHISTORY; a clock tests can set or skew; and late commits, stamped when their
-request starts but visible only when they commit."""
+every write (to the second, in the company's time zone, written MM/DD/YYYY HH:MM:SS with no
+offset as the real gateway writes them) and queryable; deletes (and creates and changes) in
+AUDITHISTORY; a clock tests can set or skew; and late commits, stamped when their request starts
+but visible only when they commit."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -19,7 +21,8 @@ T0 = datetime(2024, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 
 
 def parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    """A stamp of the default company, whose zone is UTC."""
+    return datetime.strptime(stamp, "%m/%d/%Y %H:%M:%S").replace(tzinfo=timezone.utc)
 
 
 def near(stamp: str, when: datetime, seconds: float = 5) -> bool:
@@ -49,7 +52,7 @@ def test_creates_and_updates_are_stamped_by_the_sandbox_clock(client: Client) ->
     created = sandbox.store.get("VENDOR", recordno)
     assert created["WHENCREATED"] == created["WHENMODIFIED"]
     assert near(created["WHENCREATED"], T0)
-    assert created["WHENCREATED"].endswith("Z") and "." not in created["WHENCREATED"]
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", created["WHENCREATED"])
 
     sandbox.clock.skew(3600)
     client.call(f"<update><VENDOR><RECORDNO>{recordno}</RECORDNO><COMMENTS>later</COMMENTS>"
@@ -64,6 +67,24 @@ def test_creates_and_updates_are_stamped_by_the_sandbox_clock(client: Client) ->
     now = datetime.now(timezone.utc).replace(microsecond=0)
     assert near(sandbox.store.get("VENDOR", recordno)["WHENMODIFIED"], now - timedelta(
         seconds=2))
+
+
+def test_a_database_stamped_in_iso_8601_is_restamped_once_in_the_gateways_format(
+        tmp_path) -> None:
+    from connector.intacct.sandbox.store import Store
+
+    path = str(tmp_path / "old.sqlite3")
+    old = Store(path)
+    recordno = old.insert("VENDOR", {"VENDORID": "OLD", "WHENCREATED": "2024-01-10T16:48:17Z",
+                                     "WHENMODIFIED": "2024-01-10T08:48:17-08:00"},
+                          id_value="OLD")
+    old._db.conn.execute("DELETE FROM sequences WHERE name = 'format:gateway-stamps'")
+    old.close()
+    reopened = Store(path)
+    vendor = reopened.get("VENDOR", recordno)
+    assert (vendor["WHENCREATED"], vendor["WHENMODIFIED"]) == ("01/10/2024 16:48:17",
+                                                               "01/10/2024 08:48:17")
+    reopened.close()
 
 
 def test_documents_keep_their_date_and_are_stamped_in_auwhencreated(client: Client) -> None:
@@ -87,8 +108,8 @@ def test_timestamps_are_in_the_companys_time_zone() -> None:
         client = Client(sb)
         recordno = create_vendor(client, "TZ-1")
         stamp = sb.store.get("VENDOR", recordno)["WHENMODIFIED"]
-        # 00:48:17 UTC is the evening before in Los Angeles (PST, UTC-8)
-        assert stamp.startswith("2024-01-10T16:48:") and stamp.endswith("-08:00")
+        # 00:48:17 UTC is the evening before in Los Angeles (PST, UTC-8); no offset is written
+        assert re.fullmatch(r"01/10/2024 16:48:\d\d", stamp)
         # a filter in the company's local time without offset reads as that zone
         assert [v["VENDORID"] for v in listed(client, "VENDOR",
                                               "WHENMODIFIED >= '01/10/2024 16:48:00'")] == ["TZ-1"]
@@ -114,6 +135,35 @@ def test_whenmodified_is_queryable_in_read_by_query_and_query(client: Client) ->
         "</greaterthanorequalto><like><field>VENDORID</field><value>Q-%</value></like></and>"
         "</filter><orderby><order><field>WHENMODIFIED</field></order></orderby></query>")
     assert [v.findtext("VENDORID") for v in reply.result().find("data")] == ["Q-OLD", "Q-NEW"]
+
+
+@pytest.mark.parametrize("value", ["2024-03-01T12:00:00Z", "2024-03-01", "yesterday"])
+def test_a_date_compared_with_anything_but_the_gateways_format_is_refused(
+        client: Client, value: str) -> None:
+    """Intacct reads dates as MM/DD/YYYY [HH:MM:SS] and does not support ISO 8601 (FAQ)."""
+    for body in (f"<readByQuery><object>VENDOR</object><query>WHENMODIFIED &gt; '{value}'"
+                 "</query></readByQuery>",
+                 "<query><object>AUDITHISTORY</object><select><field>OBJECTKEY</field></select>"
+                 f"<filter><greaterthan><field>ACCESSTIME</field><value>{value}</value>"
+                 "</greaterthan></filter></query>"):
+        result = client.call(body).result()
+        assert result.findtext("status") == "failure"
+        assert result.findtext("errormessage/error/errorno") == "Query Failed"
+        assert "MM/DD/YYYY" in result.findtext("errormessage/error/description2")
+    # a text field that happens to hold a date-like value is compared as text, unrefused
+    assert listed(client, "VENDOR", "NAME > '2024-03-01'") != []
+
+
+def test_a_company_that_hides_its_audit_trail_refuses_auditing_reads() -> None:
+    with running_sandbox(seed=None, config=SandboxConfig(audit_trail=False)) as sb:
+        client = Client(sb)
+        for body in ("<readByQuery><object>AUDITHISTORY</object><query/></readByQuery>",
+                     "<query><object>AUDITHISTORY</object><select><field>OBJECTKEY</field>"
+                     "</select></query>"):
+            error = client.call(body).result().find("errormessage/error")
+            assert error.findtext("errorno") == "PL04000005"
+            assert "audithistory" in error.findtext("description2")
+        client.close()
 
 
 def test_sessions_live_by_the_sandbox_clock(client: Client) -> None:
@@ -153,7 +203,7 @@ def test_deletes_leave_an_audit_trail_readable_by_time_and_type(client: Client) 
     reply = client.call(
         "<query><object>AUDITHISTORY</object><select><field>OBJECTKEY</field></select>"
         "<filter><and><equalto><field>OBJECTTYPE</field><value>vendor</value></equalto>"
-        f"<greaterthan><field>ACCESSTIME</field><value>{T0:%Y-%m-%dT%H:%M:%SZ}</value>"
+        f"<greaterthan><field>ACCESSTIME</field><value>{T0:%m/%d/%Y %H:%M:%S}</value>"
         "</greaterthan></and></filter></query>")
     assert [r.findtext("OBJECTKEY") for r in reply.result().find("data")] == [recordno]
 
@@ -189,7 +239,7 @@ def test_a_late_commit_is_stamped_at_its_start_and_seen_only_when_committed(
     # Stamped when the request started, before the poll that could not see it: a poller
     # that asks for "modified after my last poll" by its own clock loses this change.
     assert parse(vendor["WHENMODIFIED"]) < high_water
-    since_poll = f"WHENMODIFIED > '{high_water:%Y-%m-%dT%H:%M:%SZ}' AND VENDORID = 'LATE-1'"
+    since_poll = f"WHENMODIFIED > '{high_water:%m/%d/%Y %H:%M:%S}' AND VENDORID = 'LATE-1'"
     assert listed(client, "VENDOR", since_poll) == []
     assert sandbox.late_commits.pending == 0
 

@@ -90,7 +90,7 @@ def test_serve_runs_companies_in_a_zone_from_a_set_clock() -> None:
         stamp = etree.fromstring(requests.post(url, data=read, timeout=30).content).findtext(
             "operation/result/data/VENDOR/WHENCREATED")
         # 03:04:05 UTC is 22:04:05 the day before in New York (EST, UTC-5); the clock runs on
-        assert stamp.startswith("2024-01-01T22:04:") and stamp.endswith("-05:00")
+        assert stamp.startswith("01/01/2024 22:04:")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -3,8 +3,8 @@
 Tests of change feeds need to control time: the clock can be set to an instant (from which it
 keeps running) or skewed by a number of seconds, while the sandbox serves. Every timestamp the
 sandbox writes (WHENCREATED, WHENMODIFIED, AUDITHISTORY's ACCESSTIME, sessions) comes from it.
-Timestamps have second resolution and are written in the company's time zone, as ISO 8601 with
-the zone's offset ("Z" for UTC, the form of the reference read examples).
+Timestamps have second resolution and are written as the real gateway writes them: MM/DD/YYYY
+HH:MM:SS in the company's time zone, with no offset (Intacct's dates carry no time zone).
 """
 
 from __future__ import annotations
@@ -54,9 +54,11 @@ def zone(name: str) -> tzinfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+#: How the gateway writes a timestamp (SDK fixtures: <WHENMODIFIED>05/20/2021 17:15:03<...>).
+STAMP_FORMAT = "%m/%d/%Y %H:%M:%S"
+
+
 def stamp(epoch: float, tz: tzinfo) -> str:
-    """A timestamp to the second in the company's zone: 2024-01-11T00:48:17Z, or with the
-    zone's offset (2024-01-10T16:48:17-08:00)."""
-    local = datetime.fromtimestamp(int(epoch), tz=tz)
-    text = local.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    """A timestamp to the second in the company's zone, as the gateway writes it:
+    01/10/2024 16:48:17 (no offset: the company's own time)."""
+    return datetime.fromtimestamp(int(epoch), tz=tz).strftime(STAMP_FORMAT)

@@ -29,8 +29,9 @@ GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
 
 @dataclass(frozen=True)
 class CompanyConfig:
-    """One company the sandbox serves: its sign-in, entities, concurrency limit and time zone.
-    Each company has its own records, sessions and slots."""
+    """One company the sandbox serves: its sign-in, entities, concurrency limit, time zone and
+    whether its user may read the audit trail (AUDITHISTORY). Each company has its own records,
+    sessions and slots."""
 
     company_id: str
     user_id: str = DEFAULT_USER_ID
@@ -38,6 +39,7 @@ class CompanyConfig:
     entities: tuple[str, ...] = ("E100", "E200")
     max_concurrent: int | None = None  # None: the sandbox's max_concurrent
     timezone: str = "UTC"
+    audit_trail: bool = True
 
     @property
     def tz(self) -> tzinfo:
@@ -62,6 +64,7 @@ class SandboxConfig:
     other_sender_password: str = "other-sender-pass"
     entities: tuple[str, ...] = ("E100", "E200")
     timezone: str = "UTC"
+    audit_trail: bool = True  # False: AUDITHISTORY is refused, as to a user without the right
     companies: tuple[CompanyConfig, ...] = ()
     session_timeout_seconds: float = 1800
     max_concurrent: int = 2
@@ -87,7 +90,7 @@ class SandboxConfig:
     @property
     def all_companies(self) -> tuple[CompanyConfig, ...]:
         first = CompanyConfig(self.company_id, self.user_id, self.user_password, self.entities,
-                              None, self.timezone)
+                              None, self.timezone, self.audit_trail)
         return (first, *self.companies)
 
     def company(self, company_id: str) -> CompanyConfig | None:

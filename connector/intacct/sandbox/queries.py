@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -12,7 +13,7 @@ from lxml import etree
 from . import errors, querylang
 from .context import Context, data_element, object_def, pagesize, required_text
 from .errors import Refused
-from .objects import ObjectDef
+from .objects import AUDIT_HISTORY, ObjectDef
 from .resultsets import ResultSet
 from .store import Record
 from .wire import add_value, text_of
@@ -48,8 +49,29 @@ def _shown(ctx: Context, odef: ObjectDef) -> list[Record]:
     return ctx.records.present(odef, ctx.store.all(odef.name))
 
 
+def _is_date_field(odef: ObjectDef) -> Callable[[str], bool]:
+    """Whether a (possibly OBJECT-prefixed) field name is one of the object's dates or times."""
+    def is_date(name: str) -> bool:
+        parts = name.upper().split(".")
+        if len(parts) > 1 and parts[0] == odef.name:
+            parts = parts[1:]
+        field = odef.by_name.get(".".join(parts))
+        return field is not None and field.type in ("DATE", "TIMESTAMP")
+
+    return is_date
+
+
+def _readable(ctx: Context, body: etree._Element, operation: str, *,
+              query_function: bool = True) -> ObjectDef:
+    """The object a read function reads; the audit trail only where the company shows it."""
+    odef = object_def(required_text(body, "object"), query_function=query_function)
+    if odef.name == AUDIT_HISTORY.name and not ctx.company.audit_trail:
+        raise Refused(errors.operation_not_allowed(operation, odef.name))
+    return odef
+
+
 def fn_read(ctx: Context, body: etree._Element) -> list[etree._Element]:
-    odef = object_def(required_text(body, "object"))
+    odef = _readable(ctx, body, "read", query_function=False)
     keys = [k.strip() for k in (text_of(body, "keys") or "").split(",") if k.strip()]
     fields = text_of(body, "fields") or "*"
     found = [r for r in (ctx.store.get(odef.name, k) for k in keys) if r is not None]
@@ -85,9 +107,10 @@ def _list_page(ctx: Context, rs: ResultSet, result_id: str) -> list[etree._Eleme
 
 
 def fn_read_by_query(ctx: Context, body: etree._Element) -> list[etree._Element]:
-    odef = object_def(required_text(body, "object"), query_function=True)
+    odef = _readable(ctx, body, "readByQuery")
     try:
         node = querylang.parse(text_of(body, "query"))
+        querylang.check_dates(node, _is_date_field(odef))
     except querylang.QueryError as exc:
         raise Refused(errors.query_failed(f"Unable to parse query: {exc}")) from None
     matches = [int(r["RECORDNO"]) for r in _shown(ctx, odef) if node.matches(r, odef.name)]
@@ -180,24 +203,37 @@ def _lowered(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _order_key(orders: list[tuple[str, bool]], obj: str):
-    def cmp(a: Record, b: Record) -> int:
-        for name, ascending in orders:
-            va = querylang.resolve_field(a, name, obj)
-            vb = querylang.resolve_field(b, name, obj)
-            if querylang.is_null(va) or querylang.is_null(vb):
-                result = querylang.is_null(vb) - querylang.is_null(va)
-            else:
-                result = querylang.compare(va, str(vb)) or 0
-            if result:
-                return result if ascending else -result
-        return int(a["RECORDNO"]) - int(b["RECORDNO"])
+def _order_key(orders: list[tuple[str, bool]], obj: str) -> Callable[[Record], Any]:
+    """Sort key of `orderby`: each field's value (empty ones first), ascending or descending,
+    then RECORDNO."""
 
-    return functools.cmp_to_key(cmp)
+    def key(record: Record) -> tuple[Any, ...]:
+        parts: list[Any] = []
+        for name, ascending in orders:
+            value = querylang.resolve_field(record, name, obj)
+            part = (0,) if querylang.is_null(value) else (1, querylang.sort_key(value))
+            parts.append(part if ascending else _Descending(part))
+        return (*parts, int(record["RECORDNO"]))
+
+    return key
+
+
+@functools.total_ordering
+class _Descending:
+    """A sort key part that orders the other way round."""
+
+    def __init__(self, part: tuple[Any, ...]) -> None:
+        self.part = part
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.part == other.part
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.part > other.part
 
 
 def fn_query(ctx: Context, body: etree._Element) -> list[etree._Element]:
-    odef = object_def(required_text(body, "object"), query_function=True)
+    odef = _readable(ctx, body, "query")
     select = body.find("select")
     fields = [
         (f.text or "").strip().upper()
@@ -216,6 +252,10 @@ def fn_query(ctx: Context, body: etree._Element) -> list[etree._Element]:
             raise Refused(errors.query_failed("<filter> takes one condition; use <and>"))
         if conditions:
             node = _filter_node(conditions[0], lower)
+    try:
+        querylang.check_dates(node, _is_date_field(odef))
+    except querylang.QueryError as exc:
+        raise Refused(errors.query_failed(str(exc))) from None
     records = [
         r for r in _shown(ctx, odef) if node.matches(_lowered(r) if lower else r, odef.name)
     ]

@@ -13,15 +13,18 @@ Grammar (keywords are case-insensitive)::
     literal    := string | number             -- 'it''s' escapes a quote
 
 Values compare as numbers when both sides are numeric, as dates or timestamps when both sides
-are (MM/DD/YYYY [HH:MM:SS] or ISO 8601; a time without offset is the company's local time),
-otherwise as text. A missing or empty field is NULL: every comparison with it is false, as in
-SQL. The `query` function's XML filters reuse the same node classes.
+are (MM/DD/YYYY [HH:MM[:SS]], the company's own time: the gateway's dates carry no zone and it
+does not read ISO 8601), otherwise as text. `check_dates` refuses a date or timestamp field
+compared with anything else. A missing or empty field is NULL: every comparison with it is
+false, as in SQL. The `query` function's XML filters reuse the same node classes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -58,6 +61,7 @@ def is_null(value: Any) -> bool:
     return value is None or value == "" or value == {}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _number(text: str) -> Decimal | None:
     try:
         number = Decimal(text.strip())
@@ -67,14 +71,16 @@ def _number(text: str) -> Decimal | None:
 
 
 _DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:\d{2})?$")
+_DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$")
 
 
-def _date(text: str) -> datetime | None:
-    """A date or timestamp: MM/DD/YYYY [HH:MM[:SS]] or ISO 8601, with or without offset."""
+@functools.lru_cache(maxsize=1 << 16)
+def as_date(text: str) -> datetime | None:
+    """A date or timestamp as the gateway writes and reads them, MM/DD/YYYY [HH:MM[:SS]], in
+    the company's own time (no zone); None for anything else."""
     value = text.strip()
-    if _ISO.match(value):
-        return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    if not _DATE_SHAPE.match(value):
+        return None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt)
@@ -83,13 +89,15 @@ def _date(text: str) -> datetime | None:
     return None
 
 
-def _comparable(a: datetime, b: datetime) -> tuple[datetime, datetime]:
-    """A time without offset is in the company's zone, which is the offset the sandbox wrote
-    its timestamps with: give it the other side's offset."""
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        zone = a.tzinfo or b.tzinfo
-        a, b = a.replace(tzinfo=a.tzinfo or zone), b.replace(tzinfo=b.tzinfo or zone)
-    return a, b
+def sort_key(value: Any) -> tuple[int, Any]:
+    """A value's place in an ordering that agrees with `compare` within one kind: numbers,
+    then dates and times, then text (a column that mixes kinds sorts by kind first)."""
+    text = str(value)
+    number = _number(text)
+    if number is not None:
+        return (0, number)
+    when = as_date(text)
+    return (1, when) if when is not None else (2, text)
 
 
 def compare(left: Any, right: str) -> int | None:
@@ -100,9 +108,8 @@ def compare(left: Any, right: str) -> int | None:
     na, nb = _number(a), _number(b)
     if na is not None and nb is not None:
         return (na > nb) - (na < nb)
-    da, db = _date(a), _date(b)
+    da, db = as_date(a), as_date(b)
     if da is not None and db is not None:
-        da, db = _comparable(da, db)
         return (da > db) - (da < db)
     return (a > b) - (a < b)
 
@@ -168,10 +175,14 @@ class In(Node):
 
     def matches(self, record: Record, obj: str | None = None) -> bool:
         value = resolve_field(record, self.field, obj)
-        if is_null(value):
+        if is_null(value) or isinstance(value, (dict, list)):
             return False
-        found = any(compare(value, v) == 0 for v in self.values)
-        return found != self.negate
+        return (sort_key(value) in self._keys) != self.negate
+
+    @functools.cached_property
+    def _keys(self) -> frozenset[tuple[int, Any]]:
+        """The values as `compare` sees them: equal to a value exactly when its key is here."""
+        return frozenset(sort_key(v) for v in self.values)
 
 
 @dataclass
@@ -362,3 +373,18 @@ def parse(text: str | None) -> Node:
     if text is None or not text.strip():
         return MatchAll()
     return _Parser(text).parse()
+
+
+def check_dates(node: Node, is_date_field: Callable[[str], bool]) -> None:
+    """Refuse a date or timestamp field compared with a value that is not MM/DD/YYYY
+    [HH:MM[:SS]] (ISO 8601 included: the gateway does not read it)."""
+    if isinstance(node, (And, Or)):
+        for part in node.parts:
+            check_dates(part, is_date_field)
+    elif isinstance(node, Not):
+        check_dates(node.part, is_date_field)
+    elif isinstance(node, (Comparison, In)) and is_date_field(node.field):
+        for value in [node.value] if isinstance(node, Comparison) else node.values:
+            if as_date(value) is None:
+                raise QueryError(f"{node.field} is a date: compare it with a date as "
+                                 f"MM/DD/YYYY or a time as MM/DD/YYYY HH:MM:SS, not {value!r}")

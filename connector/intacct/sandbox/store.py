@@ -14,6 +14,7 @@ RECORDNOs are unique across companies, IDs and document numbers only within one.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -78,6 +79,7 @@ class _Connection:
         self.conn.executescript(_SCHEMA)
         _migrate(self.conn)
         self.conn.executescript(_INDEXES)
+        _restamp(self.conn)
         self.depth = 0
 
 
@@ -94,6 +96,39 @@ def _migrate(conn: sqlite3.Connection) -> None:
                  "WHERE name LIKE 'seeded:demo:%'")
     conn.execute("UPDATE sequences SET name = ? || name WHERE name NOT LIKE 'recordno:%'",
                  (f"{DEFAULT_COMPANY_ID}/",))
+
+
+#: Fields the sandbox stamps, and the mark of a database whose stamps are the gateway's format.
+_STAMPED = ("WHENCREATED", "WHENMODIFIED", "AUWHENCREATED", "ACCESSTIME")
+_RESTAMPED = "format:gateway-stamps"
+_ISO_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})(?:Z|[+-]\d{2}:\d{2})$")
+
+
+def _restamp(conn: sqlite3.Connection) -> None:
+    """Databases written when stamps were ISO 8601 with an offset: the same local time, as the
+    gateway writes it (MM/DD/YYYY HH:MM:SS). Done once per database."""
+    if conn.execute("SELECT 1 FROM sequences WHERE name = ?", (_RESTAMPED,)).fetchone():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for rowid, text in conn.execute("SELECT rowid, data FROM records").fetchall():
+            data = json.loads(text)
+            changed = False
+            for name in _STAMPED:
+                match = _ISO_STAMP.match(str(data.get(name, "")))
+                if match:
+                    year, month, day, clock = match.groups()
+                    data[name] = f"{month}/{day}/{year} {clock}"
+                    changed = True
+            if changed:
+                conn.execute("UPDATE records SET data = ? WHERE rowid = ?",
+                             (json.dumps(data), rowid))
+        conn.execute("INSERT OR IGNORE INTO sequences (name, value) VALUES (?, 1)",
+                     (_RESTAMPED,))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 class Store:

@@ -3,6 +3,8 @@
 It proves the seam: nothing in the generic core changed for it. Bodies are rendered from Jinja
 JSON templates (values through `tojson`, so they stay data), sent as one batch per request with
 stable call ids, paged by cursor, and shaped with the generic modes (record, records, inputs).
+Its change stream lists notes by (modified, id), times to the millisecond; it has no way to
+see deletions.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ from connector.errors import (
     TemplateError,
     TransportError,
 )
-from connector.protocol import Limits
+from connector.protocol import Change, ChangeQuery, Limits, Position, Read
 from connector.redact import Redactor
 
 
@@ -126,6 +129,43 @@ def _result(call: dict[str, Any], answer: dict[str, Any]) -> Result:
                   errors=[Problem(error["code"], error["message"])] if error else [])
 
 
+def _time(text: str) -> datetime:
+    """A note's time (ISO 8601 UTC) as the naive datetime the feed logic works in."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+
+
+def _text(when: datetime) -> str:
+    return when.isoformat(timespec="milliseconds") + "Z"
+
+
+class NoteChanges:
+    """Notes by (modified, id), a page per request."""
+
+    def __init__(self, query: ChangeQuery) -> None:
+        self.query = query
+
+    def latest(self, read: Read) -> Position | None:
+        rows = list(read({"method": "changes", "params": {"newest": True, "limit": 1}}))
+        return (_time(rows[0]["modified"]), rows[0]["id"]) if rows else None
+
+    def read(self, read: Read, start: datetime | None, after: str | None, page_size: int,
+             known: Callable[[Position], bool] | None = None) -> Iterator[Change]:
+        q = self.query
+        while True:
+            params = {"limit": page_size}
+            if start is not None:
+                params.update(since=_text(start), after=after)
+            rows = list(read({"method": "changes", "params": params}))
+            for row in rows:
+                modified = _time(row[q.modified_field])
+                created = row.get(q.created_field) if q.created_field else None
+                yield Change(str(row[q.key_field]), modified, modified,
+                             _time(created) if created else None, row)
+            if len(rows) < page_size:
+                return
+            start, after = _time(rows[-1][q.modified_field]), str(rows[-1][q.key_field])
+
+
 class TinyJSONProtocol:
     name = "tiny-json"
     limits = Limits(max_page_size=50, max_batch_size=10, concurrency=4)
@@ -203,6 +243,9 @@ class TinyJSONProtocol:
 
         with running_notes_api() as (url, _):
             yield {"baseUrl": url, "token": TOKEN}
+
+    def change_streams(self, query: ChangeQuery) -> tuple[NoteChanges, None]:
+        return NoteChanges(query), None
 
     def _environment(self, base_dir: Path) -> SandboxedEnvironment:
         if base_dir not in self._environments:

@@ -2,16 +2,20 @@
 
 POST /rpc with a bearer token and {"calls": [{"id", "method", "params"}]}; the answer is
 {"results": [{"id", "ok", "records", "next", "replayed", "error"}]}. Methods: create, get, list
-(paged by cursor), update. A call id that already succeeded is not run again: its answer says
-"replayed", as Intacct's uniqueid does.
+(paged by cursor), update, and changes (notes by (modified, id) from a position, or the newest
+with "newest": true). Notes carry `created` and `modified`, ISO 8601 UTC to the millisecond
+(a finer clock than Intacct's), from the server's clock (`Notes.clock`). A call id that already
+succeeded is not run again: its answer says "replayed", as Intacct's uniqueid does.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -26,6 +30,11 @@ class Notes:
         self.records: dict[str, dict[str, Any]] = {}
         self.executed: dict[str, dict[str, Any]] = {}
         self.requests = 0
+        self.clock: Callable[[], float] = time.time
+
+    def now(self) -> str:
+        stamp = datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+        return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def call(self, call: dict[str, Any]) -> dict[str, Any]:
         call_id, method, params = call.get("id"), call.get("method"), call.get("params", {})
@@ -43,7 +52,8 @@ class Notes:
         fields = params.get("fields", {})
         if not fields.get("title"):
             return _error(call_id, "required", "title is required")
-        note = {"id": str(len(self.records) + 1), **fields}
+        now = self.now()
+        note = {"id": str(len(self.records) + 1), **fields, "created": now, "modified": now}
         self.records[note["id"]] = note
         return _ok(call_id, [note])
 
@@ -56,6 +66,7 @@ class Notes:
         if note is None:
             return _error(call_id, "not_found", "no such note")
         note.update(params.get("fields", {}))
+        note["modified"] = self.now()
         return _ok(call_id, [note])
 
     def _list(self, call_id: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +79,18 @@ class Notes:
             page = [{k: r.get(k) for k in wanted} for r in page]
         more = start + limit < len(rows)
         return {**_ok(call_id, page), "next": str(start + limit) if more else None}
+
+
+    def _changes(self, call_id: str, params: dict[str, Any]) -> dict[str, Any]:
+        def position(note: dict[str, Any]) -> tuple[str, int]:
+            return note["modified"], int(note["id"])
+
+        rows = sorted(self.records.values(), key=position, reverse=bool(params.get("newest")))
+        since, after = params.get("since"), params.get("after")
+        if since is not None:
+            start = (since, int(after) if after is not None else -1)
+            rows = [r for r in rows if position(r) > start]
+        return _ok(call_id, rows[:int(params.get("limit", 100))])
 
 
 def _ok(call_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
