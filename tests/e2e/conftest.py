@@ -42,19 +42,22 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def service(sandbox):
+def service(sandbox, tmp_path_factory):
     """The service over the sandbox's connection, accepting new connections as `connector
-    serve` does."""
+    serve` does; trigger feeds and idempotency keys in a state file of the module's own."""
     from connector.service.app import create_app
     from connector.service.server import serving
 
     connector = load_connector(plugins=[builder_fixture])
     token = secrets.token_urlsafe(24)
-    app = create_app(connector, {"sandbox": sandbox.connection}, token, accept_connections=True)
+    state = tmp_path_factory.mktemp("service") / "state.sqlite3"
+    app = create_app(connector, {"sandbox": sandbox.connection}, token, state=state,
+                     accept_connections=True)
     try:
         with serving(app) as url:
             yield SimpleNamespace(url=url, token=token, connector=connector)
     finally:
+        app.state.triggers.close()
         connector.close()
 
 

@@ -124,7 +124,8 @@ REVEAL_AND_CHECK = """() => {
 
 def test_every_form_builds_with_labelled_controls(page, service):
     open_playground(page, service)
-    for kind, tab in (("action", "Actions"), ("datasource", "Data sources")):
+    for kind, tab in (("action", "Actions"), ("datasource", "Data sources"),
+                      ("trigger", "Triggers")):
         page.get_by_role("tab", name=tab).click()
         picker = page.get_by_test_id(f"{kind}-picker")
         keys = [k for k in picker.locator("option").evaluate_all("os => os.map(o => o.value)") if k]

@@ -168,11 +168,17 @@ export function showEvents(result) {
   for (const event of result.events) {
     const row = el("tr");
     row.dataset.change = event.changeType;
-    row.append(el("td", `change change-${event.changeType}`, event.changeType),
-      el("td", null, summary(event.record)), el("td", "code", event.id));
+    const record = el("details", "event-record");
+    record.append(el("summary", null, summary(event.record)), renderTree(event.record));
+    const cell = el("td");
+    cell.append(record);
+    row.append(el("td", `change change-${event.changeType}`, event.changeType), cell,
+      el("td", "code", event.id));
     table.tBodies[0].append(row);
   }
-  $("result").replaceChildren(table);
+  const scroller = el("div", "records-scroll");
+  scroller.append(table);
+  $("result").replaceChildren(scroller);
   $("output").textContent = JSON.stringify(result, null, 2);
   current = result;
   drawFields();
