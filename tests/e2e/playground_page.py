@@ -31,6 +31,17 @@ def add_field(page: Page, name: str) -> None:
     expect(page.locator(f"[data-field='{name}']")).to_be_visible()
 
 
+def set_value(page: Page, selector: str, value: str) -> None:
+    """Type into a text control, or choose the choice that sends this value (a schema's enum,
+    whatever its label)."""
+    control = page.locator(selector)
+    if control.evaluate("c => c.tagName") == "SELECT":
+        chosen = control.locator(f"option[data-value='{json.dumps(value)}']")
+        control.select_option(chosen.get_attribute("value"))
+    else:
+        control.fill(value)
+
+
 def click_and_wait(page: Page, test_id: str, label: str) -> str:
     """Press a button that calls the service and wait for the answer; the status line then."""
     page.get_by_test_id(test_id).click()

@@ -3,7 +3,10 @@ anything is sent or by the service (422); gateway errors that name an input show
 
 from __future__ import annotations
 
-from playground_page import add_field, choose_action, open_playground, run, screenshot
+import re
+
+import requests
+from playground_page import add_field, choose_action, open_playground, run, screenshot, set_value
 from playwright.sync_api import expect
 
 
@@ -29,22 +32,42 @@ def test_problems_found_in_the_page_are_at_their_fields_and_nothing_is_sent(
     assert sandbox.store.count("VENDOR") == vendors_before
 
 
-def test_the_services_refusal_is_in_plain_words_at_its_line(page, service, sandbox):
-    invoices_before = sandbox.store.count("ARINVOICE")
+def test_the_services_refusal_is_shown_at_its_input(page, service, sandbox):
     open_playground(page, service)
-    choose_action(page, "createInvoice")
-    page.fill("#input-customerId", "C-00201")
-    page.fill("#input-transactionDate", "2024-03-01")
-    page.fill("#input-lines-0-glaccountno", "4000")
-    page.fill("#input-lines-0-amount", "10")
-    page.get_by_label("Name of a column to add to Invoice Line Items").fill("line_num")
-    page.get_by_test_id("add-column-lines").click()
-    page.fill("#input-lines-0-line_num", "2")
+    choose_action(page, "rawRequest")
+    page.fill("#input-data", "<query><object>VENDOR</object>")
     assert run(page) == "Run: failed (HTTP 422)."
-    line_error = page.locator("[data-field='lines'] > .field-error")
-    expect(line_error).to_have_text("Line 1: must not include line_num")
-    expect(page.get_by_test_id("errors")).not_to_contain_text("{'")
-    assert sandbox.store.count("ARINVOICE") == invoices_before
+    expect(page.locator("#error-data")).to_contain_text("not well-formed XML")
+    expect(page.get_by_test_id("errors")).to_contain_text("nothing was sent")
+
+
+# Inputs the page's controls never produce, so only the service can refuse them.
+REFUSED = [
+    ("createVendor", {"vendorName": "X", "creditLimit": {"a": 1}}),
+    ("createVendor", {"vendorName": "X", "customFields": {"REGION": ["a", "list"]}}),
+    ("createBill", {"vendorId": "V1", "transactionDate": "2024-01-01",
+                    "lines": [{"TRX_AMOUNT": {"not": "a value"}}]}),
+    ("queryAndList", {"objectName": 42}),
+]
+
+
+def test_the_services_wording_is_said_plainly(page, service):
+    """The service's own words for refusals, as the page shows them: no Python repr of the
+    value or of the types."""
+    problems = []
+    for key, inputs in REFUSED:
+        answer = requests.post(f"{service.url}/actions/{key}/render", json={"inputs": inputs},
+                               headers={"Authorization": f"Bearer {service.token}"}, timeout=30)
+        assert answer.status_code == 422, key
+        problems += [p["problem"] for p in answer.json()["problems"]]
+    open_playground(page, service)
+    shown = page.evaluate("""async (texts) => {
+      const { plainWords } = await import("./static/problems.js");
+      return texts.map(plainWords);
+    }""", problems)
+    for said, plain in zip(problems, shown, strict=True):
+        assert plain.startswith("must be "), (said, plain)
+        assert not re.search(r"[{\[]'|is not of type", plain), (said, plain)
 
 
 def test_a_gateway_error_naming_an_input_is_shown_at_it(page, service, sandbox):
@@ -86,7 +109,7 @@ def test_a_gateway_error_naming_a_line_column_is_shown_in_its_cell(page, service
 def test_a_gateway_error_naming_nothing_shows_its_fields(page, service):
     open_playground(page, service)
     choose_action(page, "deleteObject")
-    page.fill("#input-object", "VENDOR")
+    set_value(page, "#input-object", "VENDOR")
     page.fill("#input-keys", "999999")
     assert run(page) == "Run: failed (HTTP 400)."
     errors = page.get_by_test_id("errors")

@@ -82,7 +82,11 @@ function choiceControl(field, prop, required) {
     ? [{ value: true, label: "Yes" }, { value: false, label: "No" }] : choicesOf(prop);
   const input = el("select");
   input.append(option("", required ? "Choose…" : "(not set)"));
-  choices.forEach((choice, i) => input.append(option(String(i), choice.label)));
+  choices.forEach((choice, i) => {
+    const entry = option(String(i), choice.label);
+    entry.dataset.value = JSON.stringify(choice.value); // the value sent, for automation
+    input.append(entry);
+  });
   return {
     input,
     read: () => (input.value === "" ? undefined : choices[Number(input.value)].value),

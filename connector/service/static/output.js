@@ -34,11 +34,13 @@ function showTab(name) {
 }
 
 // An entry was chosen: its output schema's fields and its example output, not yet run.
-// Actions and data sources carry the schema as output_schema, triggers as output.schema.
-export function showEntry(entry) {
+// `root` is where the schema's value sits in an answer: "data" for an action's output and a
+// trigger's delivery, "items" for a data source's page. Actions and data sources carry the
+// schema as output_schema, triggers as output.schema.
+export function showEntry(entry, root) {
   clearOutput();
   const schema = entry.output_schema || (entry.output && entry.output.schema);
-  fields = schema ? schemaFields(schema) : [];
+  fields = schema ? schemaFields(schema).map((f) => ({ ...f, path: joinPath(root, f.path) })) : [];
   const example = entry.example_output;
   if (example !== undefined && example !== null) {
     show(example, "Example output: what a run returns. Run it to see the real one.");
@@ -48,6 +50,10 @@ export function showEntry(entry) {
   }
 }
 
+function joinPath(root, path) {
+  return path.startsWith("[") ? `${root}${path}` : `${root}.${path}`;
+}
+
 export function showOutput(value, note) {
   show(value, note);
   showTab("result");
@@ -55,38 +61,49 @@ export function showOutput(value, note) {
 
 function show(value, note) {
   current = value;
-  if (!fields.length) fields = leafFields(value);
   $("result-note").textContent = note;
   $("result").replaceChildren(renderTree(value));
   $("output").textContent = JSON.stringify(value, null, 2);
   drawFields();
 }
 
-// Without an output schema, the leaves of the value are what can be mapped.
-function leafFields(value, path = "", found = []) {
+// The leaves under a value, as paths a later step can map, typed by their values.
+function leafFields(value, path, found = []) {
   if (value !== null && typeof value === "object") {
     const entries = Array.isArray(value) ? value.slice(0, 1).map((v) => ["[0]", v])
       : Object.entries(value).map(([k, v]) => [path ? `.${k}` : k, v]);
     for (const [step, inner] of entries) leafFields(inner, path + step, found);
   } else if (path) {
-    found.push({ path, type: value === null ? "null" : typeof value, description: "" });
+    found.push({ path, type: value === null ? "null" : typeof value, description: "", value });
   }
   return found;
 }
 
+// The schema's fields with the shown value's; where the schema stops at an open object (a
+// record of any fields), the value's own leaves below it. Without a schema, the value's leaves.
+function mappable() {
+  if (!fields.length) return current === undefined ? [] : leafFields(current, "");
+  return fields.flatMap((field) => {
+    const value = current === undefined ? undefined : valueAt(current, field.path);
+    if (value !== null && typeof value === "object") {
+      const below = leafFields(value, field.path);
+      if (below.length) return below.map((leaf) => ({ ...leaf, description: field.description }));
+    }
+    return [{ ...field, value }];
+  });
+}
+
 function drawFields() {
   const needle = $("fields-filter").value.trim().toLowerCase();
-  const rows = fields.filter((f) => !needle || f.path.toLowerCase().includes(needle)
+  const rows = mappable().filter((f) => !needle || f.path.toLowerCase().includes(needle)
     || f.description.toLowerCase().includes(needle));
   $("output-fields").tBodies[0].replaceChildren(...rows.map((f) => {
     const row = el("tr");
     const name = el("td");
     name.append(el("code", null, f.path));
     if (f.description) name.title = f.description;
-    const value = current === undefined ? undefined : valueAt(current, f.path);
-    const cell = el("td", "code", value === undefined || typeof value === "object" ? ""
-      : String(value));
-    row.append(name, el("td", "muted", f.type), cell);
+    const shown = f.value === undefined || typeof f.value === "object" ? "" : String(f.value);
+    row.append(name, el("td", "muted", f.type), el("td", "code", shown));
     return row;
   }));
 }
@@ -141,6 +158,10 @@ export function showItems(items, { append = false, total }) {
     return row;
   }));
   $("result-note").textContent = `${total} item${total === 1 ? "" : "s"}`;
+  if (!append) {
+    current = { items };
+    drawFields();
+  }
   showTab("result");
 }
 
@@ -180,7 +201,7 @@ export function showEvents(result) {
   scroller.append(table);
   $("result").replaceChildren(scroller);
   $("output").textContent = JSON.stringify(result, null, 2);
-  current = result;
+  current = (result.outputs || [])[0]; // the first delivery: what a workflow step receives
   drawFields();
   showTab("result");
 }

@@ -242,7 +242,7 @@ function select(kind, key) {
   $("poll").hidden = kind !== "trigger";
   $("ack").hidden = kind !== "trigger";
   $("status").textContent = HINTS[kind];
-  showEntry(entry);
+  showEntry(entry, kind === "datasource" ? "items" : "data");
   $("entry").hidden = false;
   saveState();
 }
