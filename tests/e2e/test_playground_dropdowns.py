@@ -14,6 +14,7 @@ from playground_page import (
     output_json,
     preview,
     run,
+    screenshot,
 )
 from playwright.sync_api import expect
 
@@ -143,6 +144,7 @@ def test_the_data_sources_tab_loads_more_pages(page, service, sandbox):
     expect(rows).to_have_count(7)
     expect(page.get_by_test_id("result-note")).to_have_text("7 items")
     expect(page.get_by_test_id("more")).to_be_hidden()
+    screenshot(page, "playground-datasource.png")
     assert sorted(rows.locator("td:first-child").all_inner_texts()) == [
         f"Listed Lamps {n:02}" for n in range(1, 8)]
 
