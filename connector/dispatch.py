@@ -111,14 +111,15 @@ def results(connector: Connector, run_id: str, *, timeout: float,
 def poll_instance(connector: Connector, trigger: str, instance: str,
                   environ: Mapping[str, str] | None = None) -> None:
     """One recurrence of a registered trigger instance, on a worker (idempotent). A feed that
-    another worker polls right now is left to it."""
+    another worker polls right now is left to it, at once: waiting would hold a worker thread
+    for a poll that is happening anyway."""
     from connector.coordination.errors import LeaseBusy
     from connector.triggers.scheduler import load_registration, poll_and_deliver
 
     registration = load_registration(connector.coordination.state, trigger, instance)
     connection = named_connections(connector, environ)[registration.connection]
     with requests.Session() as http, contextlib.suppress(LeaseBusy):
-        poll_and_deliver(connector, registration, connection, http)
+        poll_and_deliver(connector, registration, connection, http, wait=0)
 
 
 def named_connections(connector: Connector, environ: Mapping[str, str] | None = None

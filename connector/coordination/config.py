@@ -44,6 +44,7 @@ VARIABLES = {
     "slot_lease": "CONNECTOR_SLOT_LEASE",
 }
 DEFAULT_SLOT_LEASE = 10.0
+POLL_LEASE = 15.0
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -107,7 +108,9 @@ class Coordination:
 
         if isinstance(self.coordinator, LocalCoordinator):
             return None  # the poller's default: lock files beside the state
-        return CoordinatorLeases(self.coordinator)
+        # Renewed while a poll runs, so a short lease only bounds how long a dead poller
+        # keeps its feed from the others.
+        return CoordinatorLeases(self.coordinator, ttl=POLL_LEASE)
 
     @property
     def state(self) -> StateStore:

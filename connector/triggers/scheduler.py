@@ -146,13 +146,14 @@ class Scheduler:
 
 def poll_and_deliver(connector: Connector, instance: Instance,
                      connection: Mapping[str, Any], http: requests.Session,
-                     state: StateStore | str | Path | None = None) -> tuple[int, int, bool]:
+                     state: StateStore | str | Path | None = None,
+                     wait: float = poller.LEASE_WAIT) -> tuple[int, int, bool]:
     """One recurrence of an instance, its events delivered to its webhook (if any) and those
     delivered acknowledged: (delivered, still pending, more to drain now). Idempotent: a
     poll is fenced and single-flight, and an event is delivered until acknowledged, always
     with the same id as its Idempotency-Key."""
     result = connector.poll(instance.trigger, instance.inputs, connection,
-                            instance=instance.instance,
+                            instance=instance.instance, wait=wait,
                             **({"state": state} if state is not None else {}))
     delivered: list[str] = []
     if instance.webhook is not None and result.events:
