@@ -25,8 +25,8 @@ export function fieldId(path, prefix = "") {
   return `${prefix}input-${path.join("-")}`;
 }
 
-// -> {element, control, name, path, title, required, kind, read, write, label, focus}
-// `context`: {loadItems, resolveInputs, watch, changed} (see forms.js).
+// -> {element, input, name, path, title, required, kind, prop, read, write, label, focus}
+// `context`: {idPrefix, loadItems, resolveInputs, titleOf, watch, changed} (see forms.js).
 export function buildField(path, prop, required, context, { cell = false } = {}) {
   const kind = kindOf(prop);
   const name = path[path.length - 1];
@@ -64,7 +64,7 @@ export function buildField(path, prop, required, context, { cell = false } = {})
   if (help) wrapper.append(help);
   wrapper.append(error);
   // Writing nothing puts the schema's default back, else blanks the field.
-  const write = (value, label) => control.write(value ?? prop.default ?? null, label);
+  const write = (value, itemLabel) => control.write(value ?? prop.default ?? null, itemLabel);
   write(undefined);
 
   return Object.assign(field, {
@@ -157,8 +157,8 @@ function textAreaControl(field, prop) {
 function readList(text, items) {
   const values = text.split("\n").map((line) => line.trim()).filter(Boolean);
   const pattern = patternOf(items);
-  const bad = pattern && values.find((value) => !pattern.test(value));
-  if (bad !== undefined && bad !== null) throw new FieldProblem(`"${bad}" is not in the expected form`);
+  const bad = pattern ? values.find((value) => !pattern.test(value)) : undefined;
+  if (bad !== undefined) throw new FieldProblem(`"${bad}" is not in the expected form`);
   return values;
 }
 
@@ -189,16 +189,9 @@ function textControl(field, prop) {
       return text;
     },
     write(value) {
-      input.value = value === null ? "" : field.kind === "date" ? isoDate(value) : String(value);
+      input.value = value === null ? "" : String(value);
     },
   };
-}
-
-// The service also takes the protocol's own date format; a date box shows ISO dates only.
-function isoDate(value) {
-  const text = String(value);
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  return us ? `${us[3]}-${us[1].padStart(2, "0")}-${us[2].padStart(2, "0")}` : text;
 }
 
 function comboboxControl(field, prop, context) {

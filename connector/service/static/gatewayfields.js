@@ -1,8 +1,8 @@
-// Gateway errors that name an input, attached to it. The gateway speaks of its own element
-// names (VENDORID, TRX_AMOUNT) and quotes values; an error is the input's when it names the
-// input (vendorId, a line's TRX_AMOUNT) or quotes a value sent for it. Names win over values,
-// and a line column named with a value points at the line that holds the value. Words of
-// plain lower case ("field", "object") are English, not names.
+// Gateway errors that name an input, attached to it. A gateway speaks of its own field names
+// (often upper case: OWNERID for the input ownerId) and quotes values; an error is the input's
+// when it names the input (or a line's column) or quotes a value sent for it. Names win over
+// values, and a line column named with a value points at the line that holds the value. Words
+// of plain lower case ("field", "object") are English, not names.
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 const NAME_LIKE = /[A-Z0-9_]/;

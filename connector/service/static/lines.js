@@ -60,7 +60,7 @@ export function buildLines(path, prop, required, context) {
     nameInput.id = `${fieldId(path, context.idPrefix)}-new-column`;
     nameInput.type = "text";
     nameInput.autocomplete = "off";
-    nameInput.placeholder = "Other column, e.g. DEPARTMENTID";
+    nameInput.placeholder = "Another column's name";
     nameInput.setAttribute("aria-label", `Name of a column to add to ${title}`);
     const note = el("span", "field-error");
     note.setAttribute("aria-live", "polite");
@@ -215,7 +215,7 @@ export function buildLines(path, prop, required, context) {
       ctx.rowIndex.set(formatPath(sentPath), onPage);
       return values.length ? values : undefined;
     },
-    // labelAt(["lines", 0, "VENDORID"]) -> the label the URL kept for that cell
+    // labelAt(["lines", 0, "owner"]) -> the label the URL kept for that cell
     write(lines, labelAt) {
       rows.splice(0).forEach((row) => row.element.remove());
       next = 0;

@@ -1,5 +1,5 @@
 // The fields of an output schema a later step can map, as paths into the output
-// (data._data[0].RECORDNO) with their types and descriptions, and each path's value in a
+// (data.records[0].id) with their types and descriptions, and each path's value in a
 // result.
 
 const MAX_DEPTH = 12;
@@ -29,7 +29,7 @@ function walk(schema, path, depth, found) {
   }
 }
 
-// The value at a path such as data._data[0].RECORDNO, or undefined.
+// The value at a path such as data.records[0].id, or undefined.
 export function valueAt(value, path) {
   let node = value;
   for (const part of path.match(/[^.[\]]+/g) || []) {

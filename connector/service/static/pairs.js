@@ -37,7 +37,7 @@ export function buildPairs(path, prop, required, context) {
     const nameInput = el("input");
     nameInput.id = `${fieldId(path, context.idPrefix)}-${index}-name`;
     nameInput.value = pairName;
-    nameInput.placeholder = "Name, e.g. REGION";
+    nameInput.placeholder = "Name";
     const valueInput = el("input");
     valueInput.id = `${fieldId(path, context.idPrefix)}-${index}-value`;
     valueInput.value = pairValue;

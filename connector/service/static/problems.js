@@ -38,7 +38,7 @@ function formatSegments(segments) {
 
 // Where a problem goes: the innermost field on the page its path points into, the box its
 // message goes in, and what to say first when the path goes deeper than any field
-// ("Line 2: ", "REGION: ").
+// ("Line 2: ", "colour: ").
 export function fieldFor(root, segments) {
   for (let n = segments.length; n > 0; n--) {
     const node = root.querySelector(`[data-field="${CSS.escape(segments.slice(0, n).join("-"))}"]`);
