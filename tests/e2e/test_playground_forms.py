@@ -116,16 +116,17 @@ def test_a_field_added_then_removed_is_not_sent(page, service):
     assert inputs_sent(page) == {"recordNo": "4001"}
 
 
-REVEAL_AND_CHECK = """() => {
-  for (const toggle of document.querySelectorAll(".section-toggle[aria-expanded=false]")) {
+REVEAL_AND_CHECK = """([root, picker]) => {
+  for (const toggle of document.querySelectorAll(`${root} .section-toggle[aria-expanded=false]`)) {
     toggle.click();
   }
-  const picker = document.getElementById("add-field");
-  while (picker && picker.options.length > 1) {
-    picker.value = picker.options[1].value;
-    picker.dispatchEvent(new Event("change"));
+  const adder = document.getElementById(picker);
+  while (adder && adder.options.length > 1) {
+    adder.value = adder.options[1].value;
+    adder.dispatchEvent(new Event("change"));
   }
-  const controls = [...document.querySelectorAll("#form input, #form select, #form textarea")];
+  const controls = [...document.querySelectorAll(
+    `${root} input, ${root} select, ${root} textarea`)];
   const ids = [...document.querySelectorAll("[id]")].map((node) => node.id);
   return [
     ...controls.filter((c) => !c.id || (c.labels.length === 0 && !c.getAttribute("aria-label")))
@@ -146,4 +147,6 @@ def test_every_form_builds_with_labelled_controls(page, service):
         for key in keys:
             picker.select_option(key)
             expect(page.locator("#entry-key")).to_have_text(key)
-            assert page.evaluate(REVEAL_AND_CHECK) == [], key
+            assert page.evaluate(REVEAL_AND_CHECK, ["#form", "add-field"]) == [], key
+    page.get_by_role("tab", name="Connections").click()
+    assert page.evaluate(REVEAL_AND_CHECK, ["#connection-form", "connection-add-field"]) == []
