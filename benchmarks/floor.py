@@ -58,7 +58,7 @@ def create_vendor_request(v: dict[str, Any], *, sender_id: str, sender_password:
     SubElement(address, "STATE").text = v["stateProvince"]
     SubElement(address, "ZIP").text = v["zipPostalCode"]
     SubElement(address, "COUNTRY").text = v["country"]
-    SubElement(address, "ISOCOUNTRYCODE").text = v["isoCountryCode"]
+    SubElement(address, "COUNTRYCODE").text = v["isoCountryCode"]
     SubElement(vendor, "ONETIME").text = _bool(v["oneTime"])
     SubElement(vendor, "STATUS").text = "active" if v["active"] else "inactive"
     SubElement(vendor, "HIDEDISPLAYCONTACT").text = _bool(v["excludedFromContactList"])

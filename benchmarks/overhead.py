@@ -56,7 +56,7 @@ def vendor_inputs(connector: Connector) -> dict[str, Any]:
     """Every createVendor input with a value (the 65 beside the connection)."""
     inputs: dict[str, Any] = {}
     for name, prop in connector.action("createVendor").schema["properties"].items():
-        if prop.get("type") == "boolean":
+        if "boolean" in prop.get("type", ()):
             inputs[name] = True
         elif name == "customFields":
             inputs[name] = {"VENDOR_REGION": "North", "VENDOR_SCORE": 7}

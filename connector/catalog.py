@@ -1,8 +1,8 @@
 """The catalog: one JSON document with everything a workflow platform needs to offer a connector.
 
 For each action, data source and trigger: key, label, description, the input schema (a form
-can be rendered from it alone), the output (mode or schema), the example output, and which
-inputs a data source can fill.
+can be rendered from it alone, in the sections its groups declare), the output mode, the JSON
+Schema of the output, the example output, and which inputs a data source can fill.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def describe_action(action: ActionSpec) -> dict[str, Any]:
         "schema": action.schema,
         "datasources": datasource_refs(action.schema),
         "output": action.output,
+        "output_schema": action.output_schema,
         "ui_callable": action.ui_callable,
         "example_output": action.example_output,
     }
@@ -49,6 +50,7 @@ def describe_datasource(source: DataSourceSpec) -> dict[str, Any]:
         "schema": source.schema,
         "object": source.object,
         "output": {"items": [{"key": "string", "label": "string"}]},
+        "output_schema": source.output_schema,
     }
 
 
@@ -84,6 +86,7 @@ def input_list(schema: dict[str, Any]) -> list[dict[str, Any]]:
             "notes": prop.get("description", ""),
             "example": (prop.get("examples") or [None])[0],
             **({"datasource": prop["x-datasource"]} if "x-datasource" in prop else {}),
+            **({"group": prop["x-group"]} if "x-group" in prop else {}),
         })
     return rows
 

@@ -34,6 +34,7 @@ from connector.errors import (
     PluginConflict,
     UnknownKey,
 )
+from connector.groups import ungroup
 from connector.inputs import prepare_inputs
 from connector.manifest import (
     ActionSpec,
@@ -173,10 +174,12 @@ class Connector:
             overrides = {**handler.overrides(action, values), **overrides}
             output = OutputSpec(**handler.output_spec(values))
         else:
-            output = OutputSpec(mode=action.output["mode"],
+            output = OutputSpec(mode=resolve_option(action.output["mode"], values),
                                 arrays=action.output.get("arrays", True),
                                 key_from_record=action.output.get("key_from_record", False))
-        given = frozenset(inputs or {}) if isinstance(inputs, Mapping) else frozenset()
+        # The inputs the caller gave, by their flat names (a group's members count as given).
+        given = (frozenset(ungroup(action.schema, dict(inputs)).values)
+                 if isinstance(inputs, Mapping) else frozenset())
         return Call(action, values, bodies, self.options(**overrides), output, given)
 
     def options(self, **overrides: Any) -> CallOptions:

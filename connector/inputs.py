@@ -3,9 +3,27 @@
 Workflow platforms hand over text, so values are first coerced the way a person means them:
 "true"/"false" for booleans, numeric text for numbers (exactly: a fraction a float would round
 stays a Decimal), dates in ISO 8601 or a format the protocol accepts (Intacct: MM/DD/YYYY),
-and a comma-separated string for list inputs that declare `x-delimiter`. Then the
-whole input is validated (Draft 2020-12) and every problem is reported at once, each with the
-input's title and path.
+a comma-separated string for list inputs that declare `x-delimiter` (blank: not given), and a
+list of {key, value} objects (a platform's key-value list) for object inputs that declare
+`x-key-value`. Forms send "" for a field left empty: an input whose only text is blank
+(`"type": ["boolean", "string"], "maxLength": 0`) takes other text as its other type and blank
+as not given, so the schema says what is accepted. Grouped inputs are read into their flat
+inputs first (connector.groups).
+
+An input that takes an object of names and values, or a list of pairs standing for it
+(`x-pairs`: [name, value] or {"name", "value"}), has the names of its pairs held to the
+object's `propertyNames`, which JSON Schema cannot say of a pair.
+
+Control characters other than tab, line feed and carriage return are refused wherever they
+are, whatever the protocol: XML 1.0 cannot carry them at all (not even as character
+references), and an input that one protocol could send and another not would make a flow's
+validity depend on where it runs.
+
+Then the whole input is validated (Draft 2020-12) and every problem is reported at once, each
+with the input's title and the path the caller gave it at. A schema may word its own refusal
+(`x-error-message` on the failing subschema) and say which input a rule about several is
+reported at (`x-error-at`, below the failing value); `dependentRequired` is reported at the
+input that is missing.
 """
 
 from __future__ import annotations
@@ -22,12 +40,22 @@ import jsonschema
 
 from connector import jsontext
 from connector.errors import InputError, InputProblem
+from connector.groups import ungroup
 from connector.validation import schema_errors
 
 ISO_DATE = "%Y-%m-%d"
 _DATE_PARTS = {"%Y": ("(?P<year>\\d{4})", "YYYY"), "%m": ("(?P<month>\\d{1,2})", "MM"),
                "%d": ("(?P<day>\\d{1,2})", "DD")}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_ISO_TIMESTAMP = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The same characters as json.dumps writes them (U+0008 and U+000C in their short forms); a
+# backslash the user wrote before b or f matches too, which only costs the precise walk.
+_ESCAPED_CONTROL = re.compile(r"\\(u00(0[0-8bcef]|1[0-9a-f])|[bf])")
+_NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
+ERROR_MESSAGE = "x-error-message"
+ERROR_AT = "x-error-at"
 
 
 def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, Any] | None,
@@ -45,8 +73,9 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
     except jsontext.JSONTextError as exc:
         raise InputError(action, [InputProblem(exc.path, _title(schema, _parts(exc.path)),
                                                exc.problem)]) from None
-    problems: list[InputProblem] = []
-    values = _coerce_object(schema, dict(given or {}), "", problems, date_formats)
+    grouped = ungroup(schema, dict(given or {}))
+    problems = grouped.problems + _control_characters(schema, grouped.values)
+    values = _coerce_object(schema, grouped.values, "", problems, date_formats)
     properties = schema.get("properties", {})
     for name, prop in properties.items():
         if name not in values and isinstance(prop, Mapping) and "default" in prop:
@@ -61,15 +90,20 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
         if problem.path not in explained:
             problems.append(problem)
     if problems:
-        raise InputError(action, _dedupe(problems))
+        raise InputError(action, _dedupe([_where_given(p, grouped.given_at) for p in problems]))
     return _dates(schema, values)
 
 
 def parse_date(text: str, formats: tuple[str, ...] = ()) -> dt.date:
-    """A date in one of `formats` or ISO 8601; ValueError with a readable message otherwise."""
+    """A date in one of `formats` or ISO 8601; ValueError with a readable message otherwise.
+
+    An ISO 8601 timestamp (2023-01-01T00:00:00.000Z, as JavaScript writes dates) gives its
+    date as written, with no time zone arithmetic.
+    """
     patterns = (*formats, ISO_DATE)
+    text = _ISO_TIMESTAMP.sub(r"\1", text.strip())
     for pattern in patterns:
-        match = _date_pattern(pattern).fullmatch(text.strip())
+        match = _date_pattern(pattern).fullmatch(text)
         if match:
             try:
                 return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
@@ -114,15 +148,25 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
     for name, value in list(values.items()):
         prop = properties.get(name)
         if isinstance(prop, Mapping):
-            values[name] = _coerce(prop, value, _join(path, name), problems, date_formats)
+            coerced = _coerce(prop, value, _join(path, name), problems, date_formats)
+            if coerced is _NOT_GIVEN:
+                del values[name]
+            else:
+                values[name] = coerced
     return values
 
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             problems: list[InputProblem], date_formats: tuple[str, ...]) -> Any:
-    if type(value) is str and schema.get("type") == "string" and "format" not in schema:
+    kind = type(value)
+    if kind is str and schema.get("type") == "string" and "format" not in schema:
         return value  # the common case, and nothing to coerce
+    if kind is not str and kind is not list and kind is not dict:
+        return value  # a number, a boolean, null: already what it is
     types = _types(schema)
+    only_blank = "string" in types and len(types) > 1 and schema.get("maxLength") == 0
+    if only_blank and isinstance(value, str) and not value.strip():
+        return _NOT_GIVEN
     if isinstance(value, str) and types & {"array", "object"} and value.lstrip()[:1] in "[{":
         # Workflow platforms hand over text: JSON text for a list or object input is decoded
         # (XML, the other text such inputs take, starts with "<").
@@ -134,21 +178,86 @@ def _coerce(schema: Mapping[str, Any], value: Any, path: str,
             return value
     if isinstance(value, str):
         if "x-delimiter" in schema and "array" in types:
-            return [part.strip() for part in value.split(schema["x-delimiter"]) if part.strip()]
+            parts = [part.strip() for part in value.split(schema["x-delimiter"])]
+            return [part for part in parts if part] or _NOT_GIVEN
         if schema.get("format") == "date":
             try:
                 return parse_date(value, date_formats).isoformat()
             except ValueError as exc:
                 problems.append(InputProblem(path, schema.get("title", ""), str(exc)))
                 return value
+        if only_blank:
+            coerced = _coerce_text(types, value)
+            if isinstance(coerced, str):  # neither blank nor a value of the other type
+                other = " or ".join(sorted(types - {"string"}))
+                problems.append(InputProblem(path, schema.get("title", ""),
+                                             f"{value!r} is not of type {other}"))
+            return coerced
         if "string" not in types:
             return _coerce_text(types, value)
+    if schema.get("x-pairs") and isinstance(value, list):
+        problems.extend(_pair_name_problems(schema, value, path))
+    if schema.get("x-key-value") and _key_value_list(value):
+        return {item["key"]: item["value"] for item in value}
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        return [_coerce(schema["items"], item, f"{path}[{i}]", problems, date_formats)
-                for i, item in enumerate(value)]
+        items = (_coerce(schema["items"], item, f"{path}[{i}]", problems, date_formats)
+                 for i, item in enumerate(value))
+        return [item for item in items if item is not _NOT_GIVEN]
     if isinstance(value, dict) and "properties" in schema:
         return _coerce_object(schema, value, path, problems, date_formats)
     return value
+
+
+def _pair_name_problems(schema: Mapping[str, Any], pairs: list[Any], path: str
+                        ) -> list[InputProblem]:
+    """The names of [name, value] and {"name", "value"} pairs that the object form's
+    propertyNames pattern refuses."""
+    pattern = (schema.get("propertyNames") or {}).get("pattern")
+    if not pattern:
+        return []
+    problems = []
+    for i, pair in enumerate(pairs):
+        name = (pair[0] if isinstance(pair, list) and pair else
+                pair.get("name") if isinstance(pair, Mapping) else None)
+        if isinstance(name, str) and not re.search(pattern, name):
+            problems.append(InputProblem(f"{path}[{i}]", schema.get("title", ""),
+                                         f"{name!r} is not a name this input takes (it must "
+                                         f"match {pattern})"))
+    return problems
+
+
+def _key_value_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(item, Mapping) and set(item) == {"key", "value"}
+        and isinstance(item["key"], str) for item in value)
+
+
+def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
+                        ) -> list[InputProblem]:
+    """Every text (value or name) holding a character no text request can carry."""
+    try:  # the common case, none anywhere, told at C speed
+        if not _ESCAPED_CONTROL.search(json.dumps(values, ensure_ascii=False, default=str)):
+            return []
+    except ValueError:  # a circular value: the walk below reports what it finds
+        pass
+    problems = []
+    stack: list[tuple[Any, str]] = [(values, "")]
+    while stack:
+        node, path = stack.pop()
+        kind = type(node)  # parsed JSON: exact types, checked without the ABCs' cost
+        if kind is str:
+            found = _CONTROL.search(node)
+            if found:
+                problems.append(InputProblem(path, _title(schema, _parts(path)), (
+                    f"contains the control character U+{ord(found.group()):04X}; of the "
+                    "control characters only tab, line feed and carriage return can be sent")))
+        elif kind is dict:
+            for key, item in node.items():
+                stack.append((str(key), path))
+                stack.append((item, _join(path, str(key))))
+        elif kind is list:
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
+    return sorted(problems, key=lambda p: p.path)
 
 
 def _coerce_text(types: set[str], value: str) -> Any:
@@ -172,7 +281,17 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
 def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> InputProblem:
     path = list(error.path)
     message = error.message
-    if error.validator == "required":
+    rule = error.schema if isinstance(error.schema, Mapping) else {}
+    own = rule.get(ERROR_MESSAGE)
+    if ERROR_AT in rule:
+        path.append(rule[ERROR_AT])
+    if own:
+        message = own
+    elif error.validator == "dependentRequired":
+        missing = re.match(r"'([^']+)' is a dependency of '([^']+)'", message)
+        if missing:
+            path, message = [missing.group(1)], f"is required when {missing.group(2)} is given"
+    elif error.validator == "required":
         missing = re.search(r"'([^']+)' is a required property", message)
         if missing:
             path.append(missing.group(1))
@@ -184,6 +303,14 @@ def _problem(schema: Mapping[str, Any], error: jsonschema.ValidationError) -> In
     elif error.validator == "type":
         message = f"{error.instance!r} is not of type {error.validator_value}"
     return InputProblem(_format(path), _title(schema, path), message)
+
+
+def _where_given(problem: InputProblem, given_at: Mapping[str, str]) -> InputProblem:
+    """A problem of a grouped input at the path it was given at ("contactDetails.city")."""
+    head, rest = re.match(r"([^.\[]*)(.*)", problem.path).groups()
+    if head in given_at:
+        return InputProblem(given_at[head] + rest, problem.title, problem.problem)
+    return problem
 
 
 def _title(schema: Mapping[str, Any], path: list[Any]) -> str:
@@ -207,7 +334,7 @@ def _unknown(name: str, properties: Mapping[str, Any]) -> str:
 
 def _parts(path: str) -> list[Any]:
     """A problem path ("lines[0].memo") back into its parts, for its title."""
-    return [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    return [int(p) if p.isascii() and p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
 
 
 def _format(path: list[Any]) -> str:

@@ -3,11 +3,11 @@
 A broken manifest gives one ManifestError naming the file, the line, the path inside the YAML
 (`actions[3].template`) and the problem, never a traceback. Files follow a convention so most
 entries need no paths: `schemas/{key}.json`, the template `actions/{key}` plus the protocol's
-suffix, `examples/outputs/{key}.json` when present, `datasources/{key}.yaml`; any of them can
-be given explicitly. A trigger is declared inline (its object, key and timestamp fields, which
-inputs steer it) with the same schema convention. JSON Schemas may share fragments through
-`$ref` to other files; those are resolved here, so everything downstream (validation, the
-catalog, OpenAPI) sees flat schemas.
+suffix, `examples/outputs/{key}.json` and the output schema `schemas/outputs/{key}.json` when
+present, `datasources/{key}.yaml`; any of them can be given explicitly. A trigger is declared
+inline (its object, key and timestamp fields, which inputs steer it) with the same schema
+conventions. JSON Schemas may share fragments through `$ref` to other files; those are
+resolved here, so everything downstream (validation, the catalog, OpenAPI) sees flat schemas.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class ActionSpec:
     xml_inputs: tuple[dict[str, Any], ...] = ()
     ui_callable: bool = False
     example_output: Any = None
+    output_schema: dict[str, Any] | None = None  # JSON Schema of the output's `data`
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class DataSourceSpec:
     key_field: str | dict[str, Any]
     label_format: str | dict[str, Any]
     query: str = ""
+    output_schema: dict[str, Any] | None = None  # JSON Schema of the list of items
 
 
 @dataclass(frozen=True)
@@ -332,6 +334,14 @@ class _Checker:
         return target
 
     def json_schema(self, location: list[Any], relative: str) -> dict[str, Any]:
+        """An input schema: a JSON Schema of an object of inputs."""
+        schema = self.any_schema(location, relative)
+        if schema.get("type") != "object":
+            raise self.fail(location, f"{relative} must describe an object of inputs")
+        return schema
+
+    def any_schema(self, location: list[Any], relative: str) -> dict[str, Any]:
+        """A JSON Schema file, its references to other files inlined, checked against 2020-12."""
         source = self.file(location, relative)
         try:
             schema = _inline_refs(self._json(location, source, relative), source,
@@ -344,28 +354,15 @@ class _Checker:
             where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
             raise self.fail(location, f"{relative} is not a valid JSON Schema at {where}: "
                                       f"{exc.message}") from None
-        if schema.get("type") != "object":
-            raise self.fail(location, f"{relative} must describe an object of inputs")
         return schema
 
     def output_schema(self, where: list[Any], entry: dict[str, Any]) -> dict[str, Any] | None:
-        """The declared schema of what a trigger delivers (its `data`): the file
+        """The declared schema of what an action, data source or trigger outputs: the file
         `output_schema` names, else `schemas/outputs/{key}.json` when it exists."""
         relative = entry.get("output_schema", f"schemas/outputs/{entry['key']}.json")
         if "output_schema" not in entry and not (self.path.parent / relative).is_file():
             return None
-        location = [*where, "output_schema"]
-        source = self.file(location, relative)
-        try:
-            schema = _inline_refs(self._json(location, source, relative), source,
-                                  lambda target, shown: self._json(location, target, shown))
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except ValueError as exc:
-            raise self.fail(location, f"{relative}: {exc}") from None
-        except jsonschema.SchemaError as exc:
-            raise self.fail(location, f"{relative} is not a valid JSON Schema: "
-                                      f"{exc.message}") from None
-        return schema
+        return self.any_schema([*where, "output_schema"], relative)
 
     def _json(self, location: list[Any], target: Path, shown: str) -> Any:
         self.read.add(target)
@@ -414,6 +411,7 @@ class _Checker:
             template_params=entry.get("template_params", {}), handler=handler,
             xml_inputs=tuple(entry.get("xml_inputs", [])),
             ui_callable=entry.get("ui_callable", False), example_output=example,
+            output_schema=self.output_schema(where, entry),
         )
         if protocol is None:
             return spec
@@ -452,6 +450,7 @@ class _Checker:
             key=key, label=entry["label"], description=entry["description"],
             schema=schema, object=declaration["object"], key_field=declaration["key_field"],
             label_format=declaration["label_format"], query=declaration.get("query", ""),
+            output_schema=self.output_schema(["datasources", index], entry),
         )
 
     def trigger(self, index: int, entry: dict[str, Any]) -> TriggerSpec:
@@ -550,10 +549,12 @@ def _inline_refs(schema: Any, source: Path, read: Callable[[Path, str], Any],
 
 
 def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
-    """`allOf` members that only add properties (and required names) become the schema's own,
-    in order: the members' properties first, then the schema's."""
+    """`allOf` members that only add properties (and required names; a `$comment` for their
+    authors) become the schema's own, in order: the members' properties first, then the
+    schema's."""
     members = schema.get("allOf")
-    if not members or not all(isinstance(m, dict) and set(m) <= {"properties", "required"}
+    if not members or not all(isinstance(m, dict)
+                              and set(m) <= {"properties", "required", "$comment"}
                               for m in members):
         return schema
     merged = {k: v for k, v in schema.items() if k != "allOf"}

@@ -1,9 +1,11 @@
 """The standard checks every declared action and data source must pass, for any manifest.
 
 Plugin authors call these from their own tests (see tests/test_standard_suite.py): the schema is
-valid and form-ready, the example inputs render to request bodies, a missing required input is
-named in the error, and the declared output mode agrees with the example output. Nothing here
-knows a protocol: what a body or an output mode looks like is the protocol's to say.
+valid and form-ready (its groups declared), the example inputs render to request bodies, a
+missing required input is named in the error, the declared output mode agrees with the example
+output, and outputs (the example, and real ones the author's tests produce) conform to the
+declared output schema. Nothing here knows a protocol: what a body or an output mode looks
+like is the protocol's to say.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import jsonschema
 
 from connector.core import Connector
 from connector.errors import InputError
+from connector.groups import GROUP, GROUPS
 from connector.manifest import ActionSpec, DataSourceSpec
 
 
@@ -49,6 +52,22 @@ def schema_problems(connector: Connector, spec: ActionSpec | DataSourceSpec) -> 
         source = prop.get("x-datasource")
         if source is not None and source not in connector.datasources:
             problems.append(f"input {name!r} names an unknown data source {source!r}")
+    return problems + _group_problems(schema)
+
+
+def _group_problems(schema: dict[str, Any]) -> list[str]:
+    """Groups that a form could not show: undeclared, empty, or named like an input."""
+    groups = schema.get(GROUPS, {})
+    properties = schema.get("properties", {})
+    problems = [f"group {key!r} is also the name of an input" for key in groups
+                if key in properties]
+    problems += [f"group {key!r} has no title" for key, group in groups.items()
+                 if not group.get("title")]
+    used = {prop[GROUP] for prop in properties.values() if GROUP in prop}
+    problems += [f"input {name!r} is in an undeclared group {prop[GROUP]!r}"
+                 for name, prop in properties.items()
+                 if GROUP in prop and prop[GROUP] not in groups]
+    problems += [f"group {key!r} has no inputs" for key in groups if key not in used]
     return problems
 
 
@@ -89,3 +108,20 @@ def output_mode_problems(connector: Connector, action: ActionSpec) -> list[str]:
     if not any(connector.protocol.example_matches(m, example["data"]) for m in modes):
         return [f"example output does not look like output mode {'/'.join(sorted(modes))}"]
     return []
+
+
+def output_problems(spec: ActionSpec | DataSourceSpec, output: Any) -> list[str]:
+    """Where an output (an action's `data`, a data source's items) departs from the declared
+    output schema; empty when it conforms."""
+    if spec.output_schema is None:
+        return [f"{spec.key} declares no output schema"]
+    validator = jsonschema.Draft202012Validator(spec.output_schema)
+    return [f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+            for error in validator.iter_errors(output)]
+
+
+def example_output_problems(action: ActionSpec) -> list[str]:
+    """Whether the example output conforms to the declared output schema."""
+    if action.example_output is None:
+        return [f"{action.key} has no example output"]
+    return output_problems(action, action.example_output.get("data"))

@@ -8,8 +8,10 @@ from shape import assert_same_shape
 from connector.core import load_connector
 from connector.testing import (
     example_inputs,
+    example_output_problems,
     missing_input_problems,
     output_mode_problems,
+    output_problems,
     render_examples,
     schema_problems,
 )
@@ -17,6 +19,8 @@ from connector.testing import (
 CONNECTOR = load_connector(plugins=[vendor_lookup])
 ACTIONS = sorted(CONNECTOR.actions)
 DATASOURCES = sorted(CONNECTOR.datasources)
+# Ours declare an output schema each; the plugin's action is checked where it declares one.
+DECLARED = [k for k in ACTIONS if CONNECTOR.action(k).output_schema is not None]
 
 
 def test_the_plugin_action_is_covered():
@@ -47,6 +51,17 @@ def test_declared_output_mode_agrees_with_the_example(key):
     assert output_mode_problems(CONNECTOR, CONNECTOR.action(key)) == []
 
 
+def test_every_action_and_data_source_of_ours_declares_an_output_schema():
+    ours = load_connector()
+    assert [k for k, a in ours.actions.items() if a.output_schema is None] == []
+    assert [k for k, d in ours.datasources.items() if d.output_schema is None] == []
+
+
+@pytest.mark.parametrize("key", DECLARED)
+def test_the_example_output_conforms_to_the_output_schema(key):
+    assert example_output_problems(CONNECTOR.action(key)) == []
+
+
 READ_ONLY = [k for k in ACTIONS if CONNECTOR.action(k).ui_callable]
 
 
@@ -59,6 +74,8 @@ def test_read_only_actions_run_on_their_examples_with_the_declared_shape(key, co
         assert action.output["mode"] == "record"
     elif action.example_output is not None:
         assert_same_shape(output, action.example_output)
+    if action.output_schema is not None:
+        assert output_problems(action, output["data"]) == []
 
 
 @pytest.mark.parametrize("key", DATASOURCES)
@@ -66,5 +83,6 @@ def test_datasources_return_sorted_key_label_items(key, connection):
     items = CONNECTOR.picklist(key, {}, connection)
     assert items, f"the demo company should have records for {key}"
     assert all(set(item) == {"key", "label"} for item in items)
+    assert output_problems(CONNECTOR.datasource(key), items) == []
     labels = [item["label"].casefold() for item in items]
     assert labels == sorted(labels)

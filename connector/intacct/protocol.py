@@ -81,6 +81,12 @@ class IntacctProtocol:
             return [("schema", f"handler {action.handler} reads inputs the schema does not "
                                f"declare: {', '.join(missing)}")] if missing else []
         mode = action.output.get("mode")
+        if isinstance(mode, dict):  # chosen by an input: every choice must be a known mode
+            unknown = sorted(set(mode.get("values", {}).values()) - self.output_modes)
+            if mode["input"] not in action.schema.get("properties", {}):
+                return [("output.mode", f"reads input {mode['input']!r}, which the schema "
+                                        "does not declare")]
+            mode = unknown[0] if unknown else next(iter(self.output_modes))
         if mode not in self.output_modes:
             return [("output.mode", f"unknown output mode {mode!r}; {self.name} has "
                                f"{', '.join(sorted(self.output_modes))}")]

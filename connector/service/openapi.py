@@ -2,7 +2,8 @@
 
 Besides the generic routes (`/actions/{key}/invoke`, `/triggers/{key}/poll`...), every action,
 data source and trigger gets its own concrete paths whose request body embeds its input JSON
-Schema, so a platform can import the API and get one typed operation per action.
+Schema and whose answer embeds its output schema where it declares one, so a platform can
+import the API and get one typed operation per action, inputs and outputs.
 """
 
 from __future__ import annotations
@@ -72,12 +73,14 @@ def build_openapi(connector: Connector, connection_names: Sequence[str], version
         schemas[name] = inputs_schema(action.schema, SCHEMAS + name)
         paths[f"/actions/{action.key}/render"] = {"post": _render(action, name,
                                                                   protocol.request_format)}
-        paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name, named)}
+        output = _typed("Output", "data", action.key, action.output_schema, schemas)
+        paths[f"/actions/{action.key}/invoke"] = {"post": _invoke(action, name, named, output)}
     for source in connector.datasources.values():
         name = _free_name(f"{source.key}Inputs", schemas)
         schemas[name] = inputs_schema(source.schema, SCHEMAS + name)
+        items = _typed("Picklist", "items", source.key, source.output_schema, schemas)
         paths[f"/datasources/{source.key}"] = {"get": _describe_datasource(source),
-                                               "post": _picklist(source, name, named)}
+                                               "post": _picklist(source, name, named, items)}
     for trigger in connector.triggers.values():
         name = _free_name(f"{trigger.key}Inputs", schemas)
         schemas[name] = inputs_schema(trigger.schema, SCHEMAS + name)
@@ -196,6 +199,19 @@ def _with_items(schema: dict[str, Any]) -> dict[str, Any]:
     if schema.get("type") == "array" and "items" not in schema and "prefixItems" not in schema:
         return {**schema, "items": {}}
     return schema
+
+
+def _typed(generic: str, field: str, key: str, output_schema: dict[str, Any] | None,
+           schemas: dict[str, Any]) -> str:
+    """The name of the answer's schema: the generic one, or a copy of it whose `field` embeds
+    the declared output schema."""
+    if output_schema is None:
+        return generic
+    name = _free_name(f"{key}{generic}", schemas)
+    typed = copy.deepcopy(schemas[generic])
+    typed["properties"][field] = embed_schema(output_schema, f"{SCHEMAS}{name}/properties/{field}")
+    schemas[name] = typed
+    return name
 
 
 def _free_name(wanted: str, taken: dict[str, Any]) -> str:
@@ -495,8 +511,8 @@ def _render(action: ActionSpec, inputs: str, request_format: str) -> dict[str, A
                                             _required(action.schema, named=False)))}
 
 
-def _invoke(action: ActionSpec, inputs: str, named: bool) -> dict[str, Any]:
-    operation = {**_op(f"invoke_{action.key}", action.label, "actions", "Output", _CALL_ERRORS),
+def _invoke(action: ActionSpec, inputs: str, named: bool, output: str) -> dict[str, Any]:
+    operation = {**_op(f"invoke_{action.key}", action.label, "actions", output, _CALL_ERRORS),
                  "description": action.description,
                  "requestBody": _body(_invoke_body({"$ref": SCHEMAS + inputs},
                                                    _required(action.schema, named)))}
@@ -507,7 +523,7 @@ def _invoke(action: ActionSpec, inputs: str, named: bool) -> dict[str, Any]:
         content = operation["responses"]["200"]["content"]
         content["application/x-ndjson"] = {"schema": {"type": "object"}}
         content["application/json"]["schema"] = {"anyOf": [
-            {"$ref": SCHEMAS + "Output"}, {"$ref": SCHEMAS + "RecordsPage"}]}
+            {"$ref": SCHEMAS + output}, {"$ref": SCHEMAS + "RecordsPage"}]}
     else:
         operation["parameters"] = [IDEMPOTENCY_KEY]
         operation["responses"]["200"]["headers"] = {
@@ -525,9 +541,8 @@ def _describe_datasource(source: DataSourceSpec) -> dict[str, Any]:
                "DataSourceDescription", _READ_ERRORS)
 
 
-def _picklist(source: DataSourceSpec, inputs: str, named: bool) -> dict[str, Any]:
-    return {**_op(f"picklist_{source.key}", source.label, "datasources", "Picklist",
-                  _CALL_ERRORS),
+def _picklist(source: DataSourceSpec, inputs: str, named: bool, items: str) -> dict[str, Any]:
+    return {**_op(f"picklist_{source.key}", source.label, "datasources", items, _CALL_ERRORS),
             "description": source.description,
             "requestBody": _body(_picklist_body({"$ref": SCHEMAS + inputs},
                                                 _required(source.schema, named)))}

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from shape import assert_same_shape
 
-from connector.errors import FunctionError, InputError, XMLInputError
-from connector.intacct.errors import ControlError
+from connector.errors import FunctionError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,7 +66,7 @@ def test_bill_create_read_delete(connector, sandbox, connection):
     out, recordno = create_bill(
         connector, connection, billNumber="BILL-T-1", referenceNumber="REF-9",
         description="Office supplies", glPostingDate="03/08/2024", dueDate="2024-04-06",
-        recommendedToPayOn="04/01/2024", paymentPriority="High", onHold="true",
+        recommendedToPayOn="04/01/2024", paymentPriority="high", onHold="true",
         paymentTerm="Net 30", attachmentsId="ATT-1", baseCurrency="USD",
         transactionCurrency="USD",
         lines=[{"ACCOUNTNO": "6000", "TRX_AMOUNT": 100.25, "ENTRYDESCRIPTION": "Paper",
@@ -81,7 +80,7 @@ def test_bill_create_read_delete(connector, sandbox, connection):
     assert stored["DOCNUMBER"] == "REF-9" and stored["DESCRIPTION"] == "Office supplies"
     assert stored["WHENCREATED"] == "03/07/2024" and stored["WHENPOSTED"] == "03/08/2024"
     assert stored["WHENDUE"] == "04/06/2024" and stored["RECPAYMENTDATE"] == "04/01/2024"
-    assert stored["PAYMENTPRIORITY"] == "High" and stored["ONHOLD"] == "true"
+    assert stored["PAYMENTPRIORITY"] == "high" and stored["ONHOLD"] == "true"
     assert stored["TERMNAME"] == "Net 30" and stored["SUPDOCID"] == "ATT-1"
     assert stored["BASECURR"] == "USD" and stored["CURRENCY"] == "USD"
     assert stored["TOTALENTERED"] == "150.00"
@@ -293,26 +292,52 @@ def test_invoice_update_sends_only_what_is_given(connector, sandbox, connection)
     assert len(lines_of(sandbox, "ARINVOICEITEM", RECORDKEY=recordno)) == 1
 
 
-def test_invoice_update_the_gateway_refuses_is_a_control_error(connector, sandbox, connection):
+def test_invoice_update_the_gateway_would_refuse_is_refused_naming_the_input(
+        connector, sandbox, connection):
     # An exchange rate without its currency, or with a rate type too, breaks update_invoice's
-    # schema: the gateway refuses the whole request and nothing changes.
+    # schema (the gateway would refuse the whole request): refused before anything is sent.
     _, recordno = create_invoice(connector, connection)
-    before = sandbox.store.get("ARINVOICE", recordno)
-    for inputs in ({"exchangeRateValue": "1.25"},
-                   {"transactionCurrency": "EUR", "exchangeRateType": "Intacct Daily Rate",
-                    "exchangeRateValue": "1.25"}):
-        with pytest.raises(ControlError) as caught:
-            connector.invoke("updateInvoice", {"recordNo": recordno, **inputs}, connection)
-        assert caught.value.errors[0].errorno == "XL03000003"
-        assert "Element 'exchrate': This element is not expected." in str(caught.value)
+    before, requests = sandbox.store.get("ARINVOICE", recordno), requests_made(sandbox)
+    problems = refused(connector, "updateInvoice", {"recordNo": recordno,
+                                                     "exchangeRateValue": "1.25"})
+    assert [(p.path, p.title) for p in problems] == [("exchangeRateValue", "Exchange Rate")]
+    assert problems[0].problem.startswith("needs transactionCurrency")
+    problems = refused(connector, "updateInvoice", {
+        "recordNo": recordno, "transactionCurrency": "EUR",
+        "exchangeRateType": "Intacct Daily Rate", "exchangeRateValue": "1.25"})
+    assert [p.path for p in problems] == ["exchangeRateValue"]
+    assert problems[0].problem.startswith("cannot be given with exchangeRateType")
+    problems = refused(connector, "updateInvoice", {
+        "recordNo": recordno, "currencyAndExchangeRate": {
+            "exchRateDateInput": "03/07/2024", "currencyInput": "EUR"}})
+    assert [p.path for p in problems] == ["currencyAndExchangeRate.exchRateDateInput"]
+    assert problems[0].problem.startswith("needs exchangeRateType")
+    assert requests_made(sandbox) == requests
     assert sandbox.store.get("ARINVOICE", recordno) == before
 
 
-def test_invoice_update_changes_the_bill_to_contact(connector, sandbox, connection):
-    _, recordno = create_invoice(connector, connection, billToContactName="John Doe")
+def test_a_currency_without_a_rate_is_sent_with_the_daily_rate(connector, sandbox, connection):
+    # DTD 3.0 wants exchratetype or exchrate after a currency; an empty exchratetype is the
+    # gateway's daily rate.
+    _, recordno = create_invoice(connector, connection, transactionCurrency="EUR")
+    assert sandbox.store.get("ARINVOICE", recordno)["EXCH_RATE_TYPE_ID"] == ""
+    body = rendered(connector, "updateInvoice", {"recordNo": "9", "transactionCurrency": "EUR"})
+    assert [(c.tag, c.text) for c in body] == [("currency", "EUR"), ("exchratetype", None)]
+    body = rendered(connector, "updateARAdjustment", {"recordNo": "9",
+                                                      "transactionCurrency": "EUR"})
+    assert [(c.tag, c.text) for c in body] == [("currency", "EUR"), ("exchratetype", None)]
+    connector.invoke("updateInvoice", {"recordNo": recordno, "transactionCurrency": "GBP"},
+                     connection)
+    assert sandbox.store.get("ARINVOICE", recordno)["CURRENCY"] == "GBP"
+
+
+def test_invoice_update_changes_the_bill_to_and_ship_to_contact(connector, sandbox, connection):
+    _, recordno = create_invoice(connector, connection, billToContactName="John Doe",
+                                 shipToContactName="John Doe")
     connector.invoke("updateInvoice", {"recordNo": recordno, "contactName": "Jane Smith"},
                      connection)
-    assert sandbox.store.get("ARINVOICE", recordno)["BILLTOPAYTOCONTACTNAME"] == "Jane Smith"
+    stored = sandbox.store.get("ARINVOICE", recordno)
+    assert stored["BILLTOPAYTOCONTACTNAME"] == stored["SHIPTORETURNTOCONTACTNAME"] == "Jane Smith"
 
 
 def test_invoice_update_of_a_missing_invoice_is_a_function_error(connector, connection):
@@ -330,16 +355,32 @@ def test_invoice_bad_inputs_fail_before_any_request(connector, sandbox, connecti
     # a create has no lines to change
     problems = refused(connector, "createInvoice", {
         "customerId": "C-1", "transactionDate": "03/07/2024",
-        "lines": [{"line_num": 1, "amount": 1}]})
-    assert [p.path for p in problems] == ["lines[0]"]
+        "lines": [{"line_num": 1, "amount": 1, "glaccountno": "4000"}]})
+    assert [(p.path, p.problem) for p in problems] == [
+        ("lines[0]", "has no input(s) named line_num")]
+    # a line the DTD would refuse: no account, two accounts, an element it does not have
+    problems = refused(connector, "createInvoice", {
+        "customerId": "C-1", "transactionDate": "03/07/2024",
+        "lines": [{"amount": 1}, {"amount": 1, "glaccountno": "4000", "accountlabel": "S"},
+                  {"amount": 1, "glaccountno": "4000", "MYFIELD": "x"}]})
+    assert {(p.path, p.problem) for p in problems} == {
+        ("lines[0]", "needs glaccountno or accountlabel"),
+        ("lines[1].accountlabel", "cannot be given with glaccountno: a line takes one account"),
+        ("lines[2]", "has no input(s) named MYFIELD")}
     problems = refused(connector, "updateInvoice", {"description": "x"})
     assert [(p.path, p.title) for p in problems] == [("recordNo", "Record Number")]
     problems = refused(connector, "updateInvoice", {
         "recordNo": "1", "exchangeRateValue": "high", "lines": [{"line_num": "0", "amount": 1}]})
     assert {p.path for p in problems} == {"exchangeRateValue", "lines[0].line_num"}
-    with pytest.raises(XMLInputError, match="'bad name'"):
-        connector.invoke("updateInvoice", {"recordNo": "1", "customFields": {"bad name": 1}},
-                         connection)
+    problems = refused(connector, "updateInvoice", {"recordNo": "1",
+                                                     "customFields": {"bad name": 1}})
+    assert [p.path for p in problems] == ["customFields"]
+    # an existing line (updatelineitem) has no allocationid, key, totalpaid or totaldue
+    problems = refused(connector, "updateInvoice", {"recordNo": "1", "lines": [
+        {"line_num": 1, "allocationid": "A", "key": "9", "totalpaid": 1, "totaldue": 2},
+        {"memo": "new, without amount"}]})
+    assert {p.path for p in problems} == {"lines[0].allocationid", "lines[0].key",
+                                          "lines[0].totalpaid", "lines[0].totaldue", "lines[1]"}
     with pytest.raises(InputError, match="recordNo"):
         connector.invoke("getInvoice", {}, connection)
     assert requests_made(sandbox) == before
@@ -370,12 +411,22 @@ def test_select_invoice_labels_name_the_customer(connector, sandbox, connection)
     assert label == "INV-0001 - Acme Corporation"
 
 
-def test_invoice_inputs_name_the_picklist():
+def test_invoice_inputs_name_the_picklist(connector):
     from connector.catalog import datasource_refs
 
-    for key, name in (("getInvoice", "recordNo"), ("updateInvoice", "recordNo")):
-        schema = json.loads((ROOT / "schemas" / f"{key}.json").read_text())
-        assert datasource_refs(schema) == {name: {"datasource": "selectInvoice", "inputs": {}}}
+    number = {"datasource": "selectInvoice", "inputs": {"returnInvoiceNumber": True}}
+    recordno = {"datasource": "selectInvoice", "inputs": {}}
+    assert datasource_refs(connector.action("getInvoice").schema) == {"recordNo": recordno}
+    refs = datasource_refs(connector.action("updateInvoice").schema)
+    assert refs["recordNo"] == recordno and refs["invoiceNumber"] == number
+    assert datasource_refs(connector.action("createInvoice").schema)["invoiceNumber"] == number
+
+
+def test_select_invoice_gives_numbers_for_the_inputs_that_take_one(connector, sandbox,
+                                                                   connection):
+    items = connector.picklist("selectInvoice", {"returnInvoiceNumber": True}, connection)
+    numbers = {r.get("RECORDID", "") for r in sandbox.store.all("ARINVOICE")}
+    assert {item["key"] for item in items} == numbers
 
 
 # -- AR advances -------------------------------------------------------------------------------
@@ -412,7 +463,7 @@ def test_ar_advance_create_read_update_read_delete(connector, sandbox, connectio
     assert read["data"]["_data"][0]["CUSTOMERID"] == "C-00202"
 
     updated = connector.invoke("updateARAdvance", {
-        "recordNo": recordno, "paymentMethod": "Check", "undepositedAccountNo": "1200",
+        "recordNo": recordno, "paymentMethod": "Printed Check", "undepositedAccountNo": "1200",
         "receiptDate": "2021-09-13",
         "arAdvanceItems": "<ARADVANCEITEM><TRX_AMOUNT>650</TRX_AMOUNT></ARADVANCEITEM>",
         "additionalXmlTags": "<DESCRIPTION>Retainer, revised</DESCRIPTION>",
@@ -421,7 +472,7 @@ def test_ar_advance_create_read_update_read_delete(connector, sandbox, connectio
     assert result_of(updated)["key"] == [recordno]
 
     stored = sandbox.store.get("ARADVANCE", recordno)
-    assert stored["PAYMENTMETHOD"] == "Check" and stored["UNDEPOSITEDACCOUNTNO"] == "1200"
+    assert stored["PAYMENTMETHOD"] == "Printed Check" and stored["UNDEPOSITEDACCOUNTNO"] == "1200"
     assert stored["RECEIPTDATE"] == "09/13/2021" and stored["DESCRIPTION"] == "Retainer, revised"
     # not given, so not changed
     assert stored["PAYMENTDATE"] == "09/10/2021" and stored["FINANCIALENTITY"] == "BOA-CHK"
@@ -432,7 +483,8 @@ def test_ar_advance_create_read_update_read_delete(connector, sandbox, connectio
 
     read = connector.invoke("getARAdvance", {"recordNo": recordno,
                                              "field": "PAYMENTMETHOD,RECEIPTDATE"}, connection)
-    assert read["data"]["_data"] == [{"PAYMENTMETHOD": "Check", "RECEIPTDATE": "09/13/2021"}]
+    assert read["data"]["_data"] == [{"PAYMENTMETHOD": "Printed Check",
+                                      "RECEIPTDATE": "09/13/2021"}]
 
     delete(connector, connection, "ARADVANCE", recordno)
     assert sandbox.store.get("ARADVANCE", recordno) is None
@@ -530,43 +582,31 @@ def test_ar_adjustment_update_read_lines_delete(connector, sandbox, connection):
     assert lines_of(sandbox, "ARADJUSTMENTITEM", ARADJUSTMENTKEY=recordno) == []
 
 
-def test_ar_adjustment_additional_tags_go_before_the_lines(connector, sandbox, connection):
+@pytest.mark.parametrize("lines", [
+    [{"line_num": 1, "amount": -21}],
+    '<updatelineitem line_num="1"><amount>-21</amount></updatelineitem>'])
+def test_ar_adjustment_additional_tags_are_refused_before_anything_is_sent(
+        connector, sandbox, connection, lines):
+    # No element beyond the action's own inputs fits update_aradjustment in DTD 3.0 (<exchrate>
+    # would need the currency block to end without a rate type, <externalid> is not in the
+    # function at all): the gateway would refuse the request, the component ignores the input.
     recordno = create_adjustment(connector, connection)
-    connector.invoke("updateARAdjustment", {
-        "recordNo": recordno, "transactionCurrency": "EUR",
-        # an element the template does not write, in its DTD place: after the currency
-        "additionalXmlTags": "<exchrate>1.1</exchrate>",
-        "lines": '<updatelineitem line_num="1"><amount>-21</amount></updatelineitem>'},
-        connection)
-    stored = sandbox.store.get("ARADJUSTMENT", recordno)
-    assert (stored["CURRENCY"], stored["EXCHANGE_RATE"]) == ("EUR", "1.1")
-    lines = lines_of(sandbox, "ARADJUSTMENTITEM", ARADJUSTMENTKEY=recordno)
-    assert [x["TRX_AMOUNT"] for x in lines] == ["-21", "-5"]
-
-
-@pytest.mark.xfail(strict=True, raises=ControlError, reason=(
-    "connector: with lines given as JSON the template writes <updatearadjustmentitems> and the "
-    "runtime appends additionalXmlTags after it; DTD 3.0 wants the lines last, so the gateway "
-    "refuses (XL03000003). The runtime's xml_inputs must insert before the wrapper however it "
-    "was made (connector/core.py, outside the sandbox's scope)"))
-def test_ar_adjustment_additional_tags_with_json_lines(connector, sandbox, connection):
-    recordno = create_adjustment(connector, connection)
-    connector.invoke("updateARAdjustment", {
-        "recordNo": recordno, "transactionCurrency": "EUR",
-        "additionalXmlTags": "<exchrate>1.1</exchrate>",
-        "lines": [{"line_num": 1, "amount": -21}]}, connection)
-    assert sandbox.store.get("ARADJUSTMENT", recordno)["EXCHANGE_RATE"] == "1.1"
-
-
-def test_ar_adjustment_tags_the_dtd_does_not_allow_are_refused(connector, sandbox, connection):
-    recordno = create_adjustment(connector, connection)
-    before = sandbox.store.get("ARADJUSTMENT", recordno)
-    with pytest.raises(ControlError) as caught:
-        connector.invoke("updateARAdjustment", {
-            "recordNo": recordno, "additionalXmlTags": "<externalid>EXT-ADJ</externalid>"},
-            connection)
-    assert "Element 'externalid': This element is not expected." in str(caught.value)
+    before, requests = sandbox.store.get("ARADJUSTMENT", recordno), requests_made(sandbox)
+    for tags in ("<exchrate>1.1</exchrate>", "<externalid>EXT-ADJ</externalid>"):
+        problems = refused(connector, "updateARAdjustment", {
+            "recordNo": recordno, "transactionCurrency": "EUR", "additionalXmlTags": tags,
+            "lines": lines})
+        assert [(p.path, p.title) for p in problems] == [
+            ("additionalXmlTags", "Additional XML Tags")]
+        assert "update_aradjustment's request schema (DTD 3.0)" in problems[0].problem
+    assert requests_made(sandbox) == requests
     assert sandbox.store.get("ARADJUSTMENT", recordno) == before
+    # left blank, as the component's form leaves it, it is nothing
+    connector.invoke("updateARAdjustment", {"recordNo": recordno, "additionalXmlTags": "",
+                                            "lines": lines}, connection)
+    amounts = [x["TRX_AMOUNT"] for x in lines_of(sandbox, "ARADJUSTMENTITEM",
+                                                 ARADJUSTMENTKEY=recordno)]
+    assert amounts == ["-21", "-5"]
 
 
 def test_ar_adjustment_lines_as_xml_and_only_given_fields(connector, sandbox, connection):
@@ -606,12 +646,14 @@ def rendered(connector, key: str, inputs: dict):
 
 def test_legacy_lines_are_written_in_dtd_order(connector):
     body = rendered(connector, "updateInvoice", {"recordNo": "7", "lines": [
-        {"warehouseid": "W", "MYFIELD": "x", "memo": "m", "amount": 1, "glaccountno": "4000"},
+        {"warehouseid": "W", "taskid": "T", "memo": "m", "projectid": "P", "amount": 1,
+         "glaccountno": "4000"},
         {"line_num": 3, "departmentid": "D", "amount": 2}]})
     assert body.tag == "update_invoice" and body.attrib == {"key": "7"}
     first, second = body.find("updateinvoiceitems")
     assert first.tag == "lineitem"
-    assert [c.tag for c in first] == ["glaccountno", "amount", "memo", "warehouseid", "MYFIELD"]
+    assert [c.tag for c in first] == ["glaccountno", "amount", "memo", "projectid", "taskid",
+                                      "warehouseid"]
     assert second.tag == "updatelineitem" and second.attrib == {"line_num": "3"}
     assert [c.tag for c in second] == ["amount", "departmentid"]
 
@@ -664,9 +706,33 @@ def test_every_documented_line_element_is_written_in_dtd_order(connector):
     assert violations(body) == []
 
 
-def test_update_invoice_sends_no_base_currency(connector):
-    # update_invoice has no <basecurr> in DTD 3.0: the gateway refuses it.
-    body = rendered(connector, "updateInvoice", {"recordNo": "9", "baseCurrency": "USD",
-                                                 "transactionCurrency": "EUR",
-                                                 "exchangeRateType": "Intacct Daily Rate"})
+def test_update_invoice_takes_no_base_currency(connector):
+    # update_invoice has no <basecurr> in DTD 3.0 (an invoice's base currency cannot change):
+    # the input is gone, so a flow that gives it learns so before anything is sent.
+    problems = refused(connector, "updateInvoice", {"recordNo": "9", "baseCurrency": "USD"})
+    assert [(p.path, p.problem) for p in problems] == [
+        ("baseCurrency", "is not an input of this action")]
+    problems = refused(connector, "updateInvoice", {"recordNo": "9", "currencyAndExchangeRate": {
+        "baseCurrencyInput": "USD", "currencyInput": "EUR"}})
+    assert [p.path for p in problems] == ["currencyAndExchangeRate.baseCurrencyInput"]
+    body = rendered(connector, "updateInvoice", {"recordNo": "9", "currencyAndExchangeRate": {
+        "baseCurrencyInput": "", "currencyInput": "EUR", "exchRateTypeInput": "Daily"}})
     assert [c.tag for c in body] == ["currency", "exchratetype"]
+
+
+def test_invoice_custom_fields_as_xml_go_in_their_dtd_place(connector, sandbox, connection):
+    from connector.intacct.sandbox.legacyschema import violations
+
+    xml = ("\n  <customfield>\n    <customfieldname>REGION</customfieldname>\n"
+           "    <customfieldvalue>North</customfieldvalue>\n  </customfield>\n  ")
+    body = rendered(connector, "createInvoice", {
+        "customerId": "C-1", "transactionDate": "03/07/2024", "customFields": xml,
+        "lines": [{"glaccountno": "4000", "amount": 5}]})
+    assert [c.tag for c in body][-2:] == ["customfields", "invoiceitems"]
+    assert body.findtext("customfields/customfield/customfieldvalue") == "North"
+    assert violations(body) == []
+    _, recordno = create_invoice(connector, connection, customFields=xml)
+    assert sandbox.store.get("ARINVOICE", recordno)["REGION"] == "North"
+    connector.invoke("updateInvoice", {"recordNo": recordno, "customFields": xml.replace(
+        "North", "South"), "lines": [{"line_num": 1, "memo": "m"}]}, connection)
+    assert sandbox.store.get("ARINVOICE", recordno)["REGION"] == "South"

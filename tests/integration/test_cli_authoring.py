@@ -96,7 +96,7 @@ def test_the_cache_sees_an_edited_schema_and_ignores_a_broken_entry(tmp_path, ca
     assert len(list(cache.glob("*.json"))) == 1
     assert load_connector(manifest, registry=registry).action("getVendor").schema == \
         first.action("getVendor").schema
-    schema = manifest.parent / "schemas" / "getVendor.json"
+    schema = manifest.parent / "schemas" / "fragments" / "read.json"
     schema.write_text(schema.read_text().replace('"Record No"', '"Vendor Record"'))
     edited = load_connector(manifest, registry=registry)
     assert edited.action("getVendor").schema["properties"]["recordNo"]["title"] == \

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from shape import assert_same_shape
 
-from connector.errors import FunctionError, InputError, XMLInputError
+from connector.errors import FunctionError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -151,8 +151,9 @@ def test_customer_create_read_update_read_delete(connector, sandbox, connection)
     contact = stored["DISPLAYCONTACT"]
     assert contact["PRINTAS"] == "Family Foods"  # defaults to the customer name
     assert contact["FIRSTNAME"] == "Fay" and contact["EMAIL1"] == "fay@family.example"
+    # the country code is the mailing address's COUNTRYCODE, as the SDKs write and reads return
     assert contact["MAILADDRESS"] == {"CITY": "Lisbon", "COUNTRY": "Portugal",
-                                      "ISOCOUNTRYCODE": "PT"}
+                                      "COUNTRYCODE": "PT"}
     assert stored["CREDITLIMIT"] == "2500.5" and stored["ONHOLD"] == "false"
     assert stored["ONETIME"] == "true" and stored["STATUS"] == "inactive"
     assert stored["HIDEDISPLAYCONTACT"] == "true" and stored["CUSTTYPE"] == "Retail"
@@ -377,12 +378,20 @@ def test_wrongly_typed_inputs_are_reported_together(connector, sandbox, connecti
 
 def test_custom_field_names_must_be_xml_names(connector, sandbox, connection):
     before = requests_made(sandbox)
-    with pytest.raises(XMLInputError) as caught:
+    with pytest.raises(InputError) as caught:
         connector.invoke("updateCustomer", {"customerId": "C-00201",
                                             "customFields": {"bad name<": "x"}}, connection)
-    assert "bad name<" in str(caught.value)
-    with pytest.raises(XMLInputError, match="1abc"):
+    assert [(p.path, p.title) for p in caught.value.problems] == [
+        ("customFields", "Custom Fields")]
+    assert "bad name<" in caught.value.problems[0].problem
+    with pytest.raises(InputError) as caught:
         connector.invoke("createProject", {"projectId": "P-BAD", "projectName": "X",
                                            "projectCategory": "Contract",
                                            "additionalFields": [["1abc", "x"]]}, connection)
+    assert [p.path for p in caught.value.problems] == ["additionalFields[0]"]
+    assert "'1abc'" in caught.value.problems[0].problem
+    with pytest.raises(InputError) as caught:
+        connector.invoke("createVendor", {"vendorName": "X", "customFields": [
+            {"name": "REGION"}, ["SCORE"], {"REGION": "W"}]}, connection)
+    assert [p.path for p in caught.value.problems] == ["customFields[1]", "customFields[2]"]
     assert requests_made(sandbox) == before

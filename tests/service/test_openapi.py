@@ -152,3 +152,33 @@ def test_the_rewritten_schema_accepts_exactly_what_the_original_accepts(instance
     original = jsonschema.Draft202012Validator(UNION)
     rewritten = jsonschema.Draft202012Validator(embed_schema(UNION, "#"))
     assert rewritten.is_valid(instance) == original.is_valid(instance)
+
+
+def answer_schema(document: dict, path: str) -> dict:
+    """The 200 answer's schema (a list action's whole answer, not one of its pages)."""
+    response = document["paths"][path]["post"]["responses"]["200"]
+    schema = response["content"]["application/json"]["schema"]
+    return schema["anyOf"][0] if "anyOf" in schema else schema
+
+
+def test_each_answer_is_typed_by_the_declared_output_schema(document, connector):
+    for key, action in connector.actions.items():
+        ref = answer_schema(document, f"/actions/{key}/invoke")["$ref"]
+        assert ref == f"#/components/schemas/{key}Output"
+        assert resolve(document, ref)["properties"]["data"] == embed_schema(
+            action.output_schema, ref + "/properties/data")
+    for key, source in connector.datasources.items():
+        ref = answer_schema(document, f"/datasources/{key}")["$ref"]
+        assert resolve(document, ref)["properties"]["items"] == embed_schema(
+            source.output_schema, ref + "/properties/items")
+
+
+def test_a_real_answer_validates_against_its_typed_response(document, api):
+    vendor = api.post("/datasources/selectVendor", {"connection": "sandbox"}).json()["items"][0]
+    body = api.post("/actions/getVendor/invoke", {"connection": "sandbox",
+                                                   "inputs": {"recordNo": vendor["key"]}}).json()
+    ref = answer_schema(document, "/actions/getVendor/invoke")["$ref"]
+    jsonschema.validate(body, {**document, "$ref": ref})
+    assert body["data"]["_data"][0]["RECORDNO"] == vendor["key"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"data": {**body["data"], "_count": "one"}}, {**document, "$ref": ref})

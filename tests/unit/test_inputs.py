@@ -80,3 +80,11 @@ def test_json_text_for_list_inputs_is_decoded_and_xml_left_alone():
     assert prepare_inputs("x", SCHEMA, {"vendorName": "A", "lines": xml})["lines"] == xml
     with pytest.raises(InputError, match="looks like JSON but is not valid"):
         prepare_inputs("x", SCHEMA, {"vendorName": "A", "lines": "[{oops"})
+
+
+def test_a_problem_under_a_key_that_looks_like_a_digit_is_still_named():
+    """'²' is a digit to str.isdigit, not to int(): the path must not crash the report."""
+    schema = {"type": "object", "properties": {"notes": {"type": "object", "title": "Notes"}}}
+    with pytest.raises(InputError) as caught:
+        prepare_inputs("x", schema, {"notes": {"²": "bell\u0007"}})
+    assert caught.value.problems[0].path == "notes.²"

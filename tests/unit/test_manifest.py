@@ -120,3 +120,35 @@ def test_bad_datasource_declaration(copy):
     (copy / "datasources" / "selectVendor.yaml").write_text("object: VENDOR\n")
     with pytest.raises(ManifestError, match="'key_field' is a required property"):
         load_manifest(copy / "manifest.yaml", FILTERS)
+
+
+# -- output schemas ------------------------------------------------------------------------------
+
+
+def test_an_output_schema_is_found_by_convention_with_its_fragments_inlined(copy):
+    outputs = copy / "schemas" / "outputs"
+    outputs.mkdir(exist_ok=True)
+    (outputs / "part.json").write_text('{"type": "string", "minLength": 1}')
+    (outputs / "getVendor.json").write_text(
+        '{"type": "object", "properties": {"_status": {"$ref": "part.json"}}}')
+    manifest = load_manifest(copy / "manifest.yaml", FILTERS)
+    action = next(a for a in manifest.actions if a.key == "getVendor")
+    assert action.output_schema == {"type": "object", "properties": {
+        "_status": {"type": "string", "minLength": 1}}}
+
+
+def test_an_output_schema_may_be_named_and_is_checked(copy):
+    (copy / "elsewhere.json").write_text('{"type": "array", "items": {"type": 12}}')
+    edit(copy / "manifest.yaml",
+         lambda d: d["datasources"][0].update(output_schema="elsewhere.json"))
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(copy / "manifest.yaml", FILTERS)
+    assert caught.value.path == "datasources[0].output_schema"
+    assert "elsewhere.json is not a valid JSON Schema at items/type" in caught.value.problem
+
+
+def test_a_named_output_schema_must_exist(copy):
+    edit(copy / "manifest.yaml",
+         lambda d: d["actions"][index_of(d, "getBill")].update(output_schema="missing.json"))
+    with pytest.raises(ManifestError, match=r"output_schema: file missing.json does not exist"):
+        load_manifest(copy / "manifest.yaml", FILTERS)

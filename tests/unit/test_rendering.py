@@ -42,9 +42,14 @@ def test_create_vendor_maps_nested_contact_fields(connector):
 
 
 def test_custom_field_names_cannot_inject_markup(connector):
-    with pytest.raises(Exception, match="not a valid XML element name"):
+    with pytest.raises(InputError) as caught:
         connector.prepare("createVendor", {"vendorName": "A",
                                            "customFields": {"X><DELETE": "1"}})
+    assert [p.path for p in caught.value.problems] == ["customFields"]
+    env = make_environment(Path("."), {})  # and a template never writes such a name
+    with pytest.raises(Exception, match="not a valid XML element name"):
+        env.from_string('{% for n, v in f | pairs %}{{ el(n, v) }}{% endfor %}').render(
+            f={"X><DELETE": "1"})
 
 
 def test_delete_keys_are_trimmed_and_limited(connector):
