@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from playground_page import (
     add_field,
     choose_action,
@@ -176,9 +175,6 @@ def test_every_input_with_a_data_source_is_a_dropdown(page, service):
 
 
 def test_create_bill_picks_its_vendor_from_the_vendor_data_source(page, service, sandbox):
-    prop = service.connector.action("createBill").schema["properties"]["vendorId"]
-    if "x-datasource" not in prop:
-        pytest.skip("createBill's Vendor ID declares no data source yet (issue 16)")
     open_playground(page, service)
     choose_action(page, "createBill")
     vendor = page.locator("#input-vendorId")
@@ -193,3 +189,22 @@ def test_create_bill_picks_its_vendor_from_the_vendor_data_source(page, service,
     data = output_json(page)["data"]["response"]["operation"][0]["result"][0]["data"][0]
     bill = sandbox.store.get("APBILL", data["apbill"][0]["RECORDNO"][0])
     assert bill["VENDORID"] == "V-00101"
+
+
+def test_create_invoice_picks_its_customer_and_sends_the_customer_id(page, service, sandbox):
+    open_playground(page, service)
+    choose_action(page, "createInvoice")
+    customer = page.locator("#input-customerId")
+    customer.press_sequentially("C-0020")
+    options = page.get_by_role("listbox", name="Customer ID").get_by_role("option")
+    expect(options.first).to_be_visible()
+    chosen = options.first.locator(".combobox-option-key").inner_text()
+    options.first.click()
+    expect(page.locator("[data-field='customerId'] .combobox-key")).to_have_text(f"key {chosen}")
+    assert chosen in {c["CUSTOMERID"] for c in sandbox.store.find("CUSTOMER")}
+    page.fill("#input-transactionDate", "2024-03-01")
+    page.fill("#input-lines-0-glaccountno", "4000")
+    page.fill("#input-lines-0-amount", "99")
+    assert run(page).startswith("Run: done")
+    key = output_json(page)["data"]["response"]["operation"][0]["result"][0]["key"][0]
+    assert sandbox.store.get("ARINVOICE", key)["CUSTOMERID"] == chosen

@@ -150,3 +150,15 @@ def test_every_form_builds_with_labelled_controls(page, service):
             assert page.evaluate(REVEAL_AND_CHECK, ["#form", "add-field"]) == [], key
     page.get_by_role("tab", name="Connections").click()
     assert page.evaluate(REVEAL_AND_CHECK, ["#connection-form", "connection-add-field"]) == []
+
+
+def test_a_pick_list_shows_labels_and_sends_values(page, service):
+    open_playground(page, service)
+    choose_action(page, "deleteObject")
+    choices = page.locator("#input-object option")
+    assert "Vendor" in choices.all_inner_texts() and "VENDOR" not in choices.all_inner_texts()
+    page.select_option("#input-object", label="Vendor")
+    page.fill("#input-keys", "4001")
+    preview(page)
+    assert inputs_sent(page)["object"] == "VENDOR"
+    expect(page.get_by_test_id("xml")).to_contain_text("<object>VENDOR</object>")

@@ -115,3 +115,20 @@ def test_a_gateway_error_naming_nothing_shows_its_fields(page, service):
     errors = page.get_by_test_id("errors")
     expect(errors).to_contain_text("BL01001973")
     expect(errors).to_contain_text("Vendor record not found")
+
+
+def test_a_rule_about_two_columns_is_shown_in_the_cell_it_concerns(page, service, sandbox):
+    invoices_before = sandbox.store.count("ARINVOICE")
+    open_playground(page, service)
+    choose_action(page, "createInvoice")
+    page.fill("#input-customerId", "C-00201")
+    page.fill("#input-transactionDate", "2024-03-01")
+    page.get_by_label("Add a column to Invoice Line Items").select_option("accountlabel")
+    page.fill("#input-lines-0-glaccountno", "4000")
+    page.fill("#input-lines-0-accountlabel", "Services")
+    page.fill("#input-lines-0-amount", "10")
+    assert run(page) == "Run: failed (HTTP 422)."
+    expect(page.locator("#error-lines-0-accountlabel")).to_contain_text(
+        "cannot be given with glaccountno")
+    expect(page.locator("#input-lines-0-accountlabel")).to_have_attribute("aria-invalid", "true")
+    assert sandbox.store.count("ARINVOICE") == invoices_before

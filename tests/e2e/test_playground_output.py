@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 from playground_page import add_field, choose_action, open_playground, output_json, run, screenshot
@@ -74,3 +75,21 @@ def test_copy_as_curl_runs_the_same_call_from_a_shell(page, context, service, sa
     created = json.loads(shell.stdout)["data"]["_data"][0]
     assert sandbox.store.get("VENDOR", created["RECORDNO"])["NAME"] == "Curl Copy Ltd"
     assert len(sandbox.store.find("VENDOR", NAME="Curl Copy Ltd")) == before + 1
+
+
+def test_the_fields_tab_lists_the_output_schema_before_and_after_a_run(page, service):
+    open_playground(page, service)
+    choose_action(page, "getVendor")
+    page.get_by_role("tab", name="Fields").click()
+    fields = page.get_by_test_id("output-fields")
+    name = fields.locator("tr", has=page.locator("code", has_text=re.compile(
+        r"^data\._data\[0\]\.NAME$")))
+    expect(name).to_contain_text("string")  # typed by the output schema
+    example = service.connector.action("getVendor").example_output["data"]["_data"][0]["NAME"]
+    expect(name.locator("td").nth(2)).to_have_text(example)  # the example output's value
+    assert name.locator("td").first.get_attribute("title") == "Vendor name"
+    page.get_by_role("tab", name="Result").click()
+    page.fill("#input-recordNo", "4001")
+    assert run(page).startswith("Run: done")
+    page.get_by_role("tab", name="Fields").click()
+    expect(name.locator("td").nth(2)).to_have_text("Northwind Office Supply")
