@@ -100,7 +100,11 @@ export function createCombobox({ id, label, placeholder, load }) {
   function show() {
     const rows = items.map(optionFor);
     if (cursor) rows.push(moreOption());
-    if (!rows.length) rows.push(el("li", "combobox-note", "No matches"));
+    if (!rows.length) {
+      const typed = input.value.trim();
+      rows.push(el("li", "combobox-note", typed ? "No matches: what you typed is sent as is."
+        : "No items"));
+    }
     listbox.replaceChildren(...rows);
   }
 

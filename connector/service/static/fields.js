@@ -251,31 +251,28 @@ export function requiredMark() {
 
 // Read fields into an object; `base` is the path as sent (line indexes count sent lines only).
 // A required field left blank is a problem when `checkRequired`, or when a sibling was filled.
+// Problems are listed in the order of the fields.
 export function readFields(fields, ctx, base, checkRequired) {
   const values = {};
-  const missing = [];
-  let touched = false;
+  const found = []; // [field, problem text], in field order
+  const missing = new Set();
   for (const field of fields) {
-    const path = [...base, field.name];
     try {
-      const value = field.read(ctx, path);
-      if (value === undefined) {
-        if (field.required) missing.push(field);
-      } else {
-        values[field.name] = value;
+      const value = field.read(ctx, [...base, field.name]);
+      if (value !== undefined) values[field.name] = value;
+      else if (field.required) {
+        missing.add(field);
+        found.push([field, "is required"]);
       }
     } catch (err) {
       if (!(err instanceof FieldProblem)) throw err;
-      touched = true;
-      ctx.problems.push({ path: formatPath(path), title: field.title, problem: err.message });
+      found.push([field, err.message]);
     }
   }
-  touched = touched || Object.keys(values).length > 0;
-  if (checkRequired || touched) {
-    for (const field of missing) {
-      ctx.problems.push({ path: formatPath([...base, field.name]), title: field.title,
-        problem: "is required" });
-    }
+  const touched = found.length > missing.size || Object.keys(values).length > 0;
+  for (const [field, problem] of found) {
+    if (missing.has(field) && !checkRequired && !touched) continue;
+    ctx.problems.push({ path: formatPath([...base, field.name]), title: field.title, problem });
   }
   return { values, touched };
 }
