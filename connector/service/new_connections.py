@@ -58,13 +58,12 @@ def read_new_connection(raw: bytes, schema: Mapping[str, Any],
 def field_problems(schema: Mapping[str, Any], values: Mapping[str, Any]) -> list[InputProblem]:
     """The connection schema's refusals, at the field they concern, without its value."""
     properties = schema.get("properties", {})
-    problems = []
+    problems = [InputProblem(name, _title(properties, name), "is required")
+                for name in schema.get("required", []) if name not in values]
     for error in jsonschema.Draft202012Validator(schema).iter_errors(dict(values)):
         if error.validator == "required":
-            missing = [name for name in error.validator_value if name not in error.instance]
-            problems += [InputProblem(name, _title(properties, name), "is required")
-                         for name in missing]
-        elif error.validator == "additionalProperties":
+            continue  # each missing field is listed once, above
+        if error.validator == "additionalProperties":
             problems += [InputProblem(name, name, "is not a field of this connection")
                          for name in error.instance if name not in properties]
         else:

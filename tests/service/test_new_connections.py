@@ -52,6 +52,7 @@ def test_every_problem_is_named_and_no_value_repeated(service, sandbox):
     answer = service.post("/connections", {"name": "sandbox", "connection": bad})
     assert answer.status_code == 422
     found = answer.json()["problems"]
+    assert len(found) == len({p["path"] for p in found})  # each field once
     problems = {p["path"]: p["problem"] for p in found}
     assert {p["path"]: p["pointer"] for p in found} == {
         "name": "/name", "companyId": "/connection/companyId", "colour": "/connection/colour",
@@ -75,17 +76,22 @@ def test_every_problem_is_named_and_no_value_repeated(service, sandbox):
      {"name": "use letters, digits, _, . and - (at most 64), starting with a letter or digit",
       "connection": "must be a JSON object"}),
     ({"name": "x", "connection": {}, "extra": 1},
-     {"extra": "unknown field; expected name, connection"}),
+     {"extra": "unknown field; expected name, connection", "senderId": "is required",
+      "userPassword": "is required"}),
     ({"name": 5, "connection": "text"},
      {"name": "must be a string", "connection": "must be a JSON object"}),
 ])
 def test_the_body_is_checked(service, body, problems):
     answer = service.post("/connections", body)
     assert answer.status_code == 422
+    paths = [p["path"] for p in answer.json()["problems"]]
+    assert len(paths) == len(set(paths))  # each problem once
     found = {p["path"]: p["problem"] for p in answer.json()["problems"]}
     assert {path: found.get(path) for path in problems} == problems
     pointers = {p["path"]: p["pointer"] for p in answer.json()["problems"]}
-    assert {pointers[path] for path in problems} == {f"/{path}" for path in problems}
+    body_fields = {"name", "connection", "extra"}
+    assert {path: pointers[path] for path in problems} == {
+        path: f"/{path}" if path in body_fields else f"/connection/{path}" for path in problems}
 
 
 def test_a_service_that_does_not_accept_connections_says_so(connector, connections, seen,
