@@ -50,6 +50,7 @@ from connector.service.errors import Scrubber
 from connector.service.headers import SecurityHeaders
 from connector.service.limits import BodyLimit, BodyTooLarge
 from connector.service.metrics import CONTENT_TYPE, Metrics
+from connector.service.new_connections import read_new_connection
 from connector.service.observe import RequestObserver, access_logger
 from connector.service.openapi import build_openapi
 from connector.service.problems import problem
@@ -78,14 +79,16 @@ Handler = Callable[[Any, Request], Awaitable[Response]]
 def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], token: str, *,
                cors_origins: Iterable[str] = (), max_body_bytes: int = 1 << 20,
                state: Any = None, log_format: str = "text",
-               trigger_polls: Callable[[str, str], None] | None = None) -> Starlette:
+               trigger_polls: Callable[[str, str], None] | None = None,
+               accept_connections: bool = False) -> Starlette:
     """The API application. `connections` maps names callers may use to connection objects
     (checked against the connection schema now); `token` is the bearer token every
     non-public route requires; CORS is off unless origins are given. `state` is the
     StateStore that Idempotency-Key and the triggers use (default: the connector's
     coordination's, opened on first use); `log_format` the access log's ("text" or "json").
     `app.state.triggers.close()` stops the trigger scheduler; `trigger_polls(trigger,
-    instance)`, when given, sends its due polls to a work queue instead of polling here."""
+    instance)`, when given, sends its due polls to a work queue instead of polling here. With
+    `accept_connections`, POST /connections adds one (connector.service.new_connections)."""
     service = _Service(connector, connections, token, state)
     triggers = TriggerRoutes(connector, service.connections, service.scrub,
                              service._connection, state=state, send=trigger_polls)
@@ -97,6 +100,8 @@ def create_app(connector: Connector, connections: Mapping[str, dict[str, Any]], 
         Route("/openapi.json", service.openapi, methods=["GET"]),
         Route("/catalog", service.catalog, methods=["GET"]),
         Route("/connections", service.connection_names, methods=["GET"]),
+        *([Route("/connections", service.add_connection, methods=["POST"])]
+          if accept_connections else []),
         Route("/connections/{name}/test", service.test_connection, methods=["POST"]),
         Route("/actions/{key}", service.describe_action, methods=["GET"]),
         Route("/actions/{key}/render", service.render, methods=["POST"]),
@@ -167,10 +172,9 @@ class _Service:
             check_connection(schema, values)
         self.connector = connector
         self.connections = dict(connections)
-        hidden = secret_fields(schema)
-        secrets = [str(value) for values in self.connections.values()
-                   for name, value in values.items() if name in hidden and value]
-        self.scrub = Scrubber(connector.redact, [token, *secrets])
+        self.scrub = Scrubber(connector.redact, [token])
+        for values in self.connections.values():
+            self.scrub.remember(self._secrets(values))
         self.version = package_version()
         self.metrics = Metrics()
         self._state = state
@@ -226,6 +230,23 @@ class _Service:
 
     async def connection_names(self, request: Request) -> Response:
         return APIResponse({"connections": [{"name": name} for name in self.connections]})
+
+    @_guard
+    async def add_connection(self, request: Request) -> Response:
+        """Keep a new named connection; answer its name, never its values."""
+        schema = self.connector.manifest.connection_schema
+        state = request.scope["state"]
+        state["body_fields"], state["inputs_at"] = set(), "/connection"
+        name, values = read_new_connection(await request.body(), schema, self.connections,
+                                           state["body_fields"])
+        self.scrub.remember(self._secrets(values))
+        self.connections[name] = values
+        self._openapi = build_openapi(self.connector, list(self.connections), self.version)
+        return APIResponse({"name": name}, 201)
+
+    def _secrets(self, values: Mapping[str, Any]) -> list[str]:
+        hidden = secret_fields(self.connector.manifest.connection_schema)
+        return [str(value) for name, value in values.items() if name in hidden and value]
 
     @_guard
     async def test_connection(self, request: Request) -> Response:

@@ -68,7 +68,14 @@ class Scrubber:
 
     def __init__(self, redact: Callable[[str], str], secrets: Iterable[str]) -> None:
         self._redact = redact
-        self._known = Redactor(secrets)
+        self._secrets = list(secrets)
+        self._known = Redactor(self._secrets)
+
+    def remember(self, secrets: Iterable[str]) -> None:
+        """Scrub these values too from now on (the secrets of a connection added later). A new
+        Redactor replaces the old one whole, so calls scrubbing meanwhile never see it change."""
+        self._secrets = [*self._secrets, *secrets]
+        self._known = Redactor(self._secrets)
 
     def text(self, value: str) -> str:
         return self._known.text(self._redact(value))
@@ -108,10 +115,12 @@ class Scrubber:
 
 def _located(found: InputProblem, state: Mapping[str, Any]) -> dict[str, str]:
     """An input problem with where it is: a header's name, or the JSON Pointer of its value
-    in the request body (a request field's, or an input's under /inputs)."""
+    in the request body (a request field's, or an input's under /inputs, or wherever the
+    route keeps what it checks: `inputs_at`)."""
     where = ({"header": found.path} if found.path in state.get("header_fields", ()) else
              {"pointer": pointer(found.path, within="" if found.path in
-                                 state.get("body_fields", ()) else "/inputs")})
+                                 state.get("body_fields", ()) else
+                                 state.get("inputs_at", "/inputs"))})
     return {**where, "path": found.path, "title": found.title, "problem": found.problem}
 
 

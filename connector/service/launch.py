@@ -59,7 +59,8 @@ def run_service(connector: Connector, *, host: str, port: int, connections_file:
                 click.echo("warning: no connection configured; invoke and data sources will "
                            "answer 422", err=True)
             app = create_app(connector, connections, token, cors_origins=cors_origins,
-                             max_body_bytes=max_body_bytes, log_format=log_format)
+                             max_body_bytes=max_body_bytes, log_format=log_format,
+                             accept_connections=True)
             stack.enter_context(_access_log_to_stderr())
             try:
                 url = stack.enter_context(serving(app, host, port))

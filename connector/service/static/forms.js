@@ -1,55 +1,127 @@
-// Build an input form from a JSON Schema (2020-12) alone, read the values the user filled, and
-// show validation problems next to their fields.
+// A form built from an input JSON Schema alone: one section per group the schema declares
+// (x-groups, x-group), required inputs first. Optional inputs wait behind "Add a field" or
+// their group's toggle until wanted, so a 64-input action opens as the few fields it needs.
+// Only shown, filled fields are sent; the service applies its own defaults to the rest.
 //
-// Paths: a field's id is `input-` + its path joined by "-" (lines-0-amount); problems use the
-// service's notation (lines[0].amount). Only filled fields are sent: a blank field is omitted
-// rather than sent as "" so the server applies its own defaults.
+// Paths: a field's id is `input-` + its path joined by "-" (lines-0-amount, where 0 is the
+// line's own number on the page); problems use the service's notation (lines[0].amount, where
+// 0 counts the lines sent).
 
-import { createCombobox } from "./combobox.js";
-import { el } from "./dom.js";
+import { button, el, option } from "./dom.js";
+import { buildField, formatPath, readFields } from "./fields.js";
+import { buildLines } from "./lines.js";
+import { buildPairs } from "./pairs.js";
+import { fieldFor, pageSegments, parsePath } from "./problems.js";
+import { isSecret, kindOf, resolveSourceInputs, sectionsOf, titleOf } from "./schema.js";
 
-// What a field's text cannot be turned into; the caller knows the field's path and title.
-class FieldProblem extends Error {}
-
-const OTHER_FIELDS = "_other"; // a line item's free JSON for keys the schema does not list
-
-export function buildForm(schema, { loadItems }) {
+// options: {loadItems(source, inputs, {search, cursor}), onChange(), idPrefix}
+export function buildForm(schema, { loadItems, onChange = () => {}, idPrefix = "" }) {
   const properties = schema.properties || {};
   const required = new Set(schema.required || []);
-  // Required inputs first: in the schema they sit in alphabetical order among dozens.
-  const names = Object.keys(properties);
-  const ordered = [...names.filter((n) => required.has(n)),
-    ...names.filter((n) => !required.has(n))];
-  const fields = ordered.map((name) =>
-    buildField([name], properties[name], required.has(name), loadItems));
+  const watchers = new Map(); // input name -> callbacks of the dropdowns that depend on it
+  const context = {
+    idPrefix,
+    loadItems,
+    titleOf: (name) => titleOf(name, properties[name] || {}),
+    resolveInputs: (source) => resolveSourceInputs(source, currentValues()),
+    watch(name, callback) {
+      if (!watchers.has(name)) watchers.set(name, []);
+      watchers.get(name).push(callback);
+    },
+    changed(field) {
+      (watchers.get(field.path[0]) || []).forEach((callback) => callback());
+      onChange();
+    },
+  };
 
-  const element = el("div", "form-fields");
-  if (fields.length) element.append(...fields.map((f) => f.element));
+  const fields = new Map(); // name -> field
+  const sections = sectionsOf(schema).map((section) => {
+    const members = section.names.map((name) => {
+      const prop = properties[name];
+      const kind = kindOf(prop);
+      const build = kind === "lines" ? buildLines : kind === "pairs" ? buildPairs : buildField;
+      const field = build([name], prop, required.has(name), context);
+      fields.set(name, field);
+      return field;
+    });
+    return section.key ? groupSection(section, members, idPrefix)
+      : mainSection(members, onChange, idPrefix);
+  });
+  const element = el("div", "form");
+  if (sections.length) element.append(...sections.map((s) => s.element));
   else element.append(el("p", "muted", "This one takes no inputs."));
+
+  function shownFields() {
+    return sections.flatMap((s) => s.shown());
+  }
+
+  function sectionOf(field) {
+    return sections.find((s) => s.members.includes(field));
+  }
+
+  // The values as they would be sent now, problems aside (what dependent dropdowns read).
+  function currentValues() {
+    return readFields(shownFields(), { problems: [], rowIndex: new Map() }, [], false).values;
+  }
 
   let rowIndex = new Map(); // from the last collect(): sent line index -> line on the page
 
   return {
     element,
-    // -> {inputs, problems}; problems are client-side (required, unreadable JSON or number).
+    // -> {inputs, problems}; problems found here (required, numbers, names, patterns) stop
+    // the call before anything is sent. Problems the service finds later are placed by what
+    // this call sent.
     collect() {
       const ctx = { problems: [], rowIndex: new Map() };
-      const { values } = readFields(fields, ctx, [], true);
+      const { values } = readFields(shownFields(), ctx, [], true);
       rowIndex = ctx.rowIndex;
       return { inputs: values, problems: ctx.problems };
     },
+    // What may go in a link: the inputs but secret ones, and the labels of chosen items.
+    shareable() {
+      const inputs = currentValues();
+      const open = Object.fromEntries(Object.entries(inputs)
+        .filter(([name]) => !isSecret(properties[name] || {})));
+      const labels = {};
+      for (const field of shownFields()) {
+        if (!(field.name in open)) continue;
+        const found = field.labels ? field.labels([field.name])
+          : field.label() ? [[field.name, field.label()]] : [];
+        for (const [path, label] of found) labels[path] = label;
+      }
+      return { inputs: open, labels };
+    },
+    write(inputs, labels = {}) {
+      for (const [name, value] of Object.entries(inputs || {})) {
+        const field = fields.get(name);
+        if (!field || value === undefined || value === null) continue;
+        const labelAt = (segments) => labels[formatPath(segments)];
+        field.write(value, field.kind === "lines" ? labelAt : labels[name]);
+        sectionOf(field).reveal(field);
+      }
+    },
+    names: () => [...fields.keys()],
+    // Problems next to their fields; those no field takes are returned for a list elsewhere.
     showProblems(problems) {
+      const unplaced = [];
       let first = null;
       for (const problem of problems) {
-        const target = fieldFor(element, pageSegments(parsePath(problem.path), rowIndex));
-        if (!target) continue;
-        first = first || target;
-        target.classList.add("has-error");
-        target.querySelector(":scope > .field-error").append(el("p", null, problem.problem));
-        const input = target.querySelector(`#input-${CSS.escape(target.dataset.field)}`);
-        if (input) input.setAttribute("aria-invalid", "true");
+        const segments = pageSegments(parsePath(problem.path), rowIndex);
+        const field = fields.get(segments[0]);
+        if (field) sectionOf(field).reveal(field);
+        const target = fieldFor(element, segments);
+        if (!target) {
+          unplaced.push(problem);
+          continue;
+        }
+        first = first || target.box;
+        target.box.classList.add("has-error");
+        target.errors.append(el("p", null, target.prefix + problem.problem));
+        const input = target.box.querySelector("input, select, textarea");
+        if (input && target.exact) input.setAttribute("aria-invalid", "true");
       }
-      if (first) first.scrollIntoView({ block: "center" }); // the form can be sixty fields long
+      if (first) first.scrollIntoView({ block: "center" });
+      return unplaced;
     },
     clearProblems() {
       element.querySelectorAll(".has-error").forEach((node) => node.classList.remove("has-error"));
@@ -60,318 +132,84 @@ export function buildForm(schema, { loadItems }) {
   };
 }
 
-// Read fields into an object. `base` is the path as sent (line indexes count sent lines only).
-function readFields(fields, ctx, base, checkRequired) {
-  const values = {};
-  const missing = [];
-  let touched = false;
-  for (const field of fields) {
-    const path = [...base, field.name];
-    try {
-      const value = field.read(ctx, path);
-      if (value === undefined) {
-        if (field.required) missing.push(field);
-      } else if (field.name === OTHER_FIELDS) {
-        Object.assign(values, value);
-      } else {
-        values[field.name] = value;
-      }
-    } catch (err) {
-      if (!(err instanceof FieldProblem)) throw err;
-      touched = true;
-      ctx.problems.push({ path: formatPath(path), title: field.title, problem: err.message });
-    }
-  }
-  touched = touched || Object.keys(values).length > 0;
-  if (checkRequired || touched) {
-    for (const field of missing) {
-      const path = formatPath([...base, field.name]);
-      ctx.problems.push({ path, title: field.title, problem: "is required" });
-    }
-  }
-  return { values, touched };
-}
+// The inputs of no group: required ones shown, optional ones added one by one from a list
+// (and removed again, which also clears them).
+function mainSection(members, onChange, idPrefix) {
+  const element = el("section", "form-section");
+  element.dataset.section = "main";
+  const body = el("div", "form-fields");
+  const picker = el("select", "add-field");
+  picker.id = `${idPrefix}add-field`;
+  picker.setAttribute("aria-label", "Add a field");
+  picker.dataset.testid = `${idPrefix}add-field`;
+  element.append(body, picker);
+  const hidden = new Set(members.filter((f) => !f.required));
 
-// The one kind of control a property gets; a type list picks its richest member.
-function kindOf(prop) {
-  const types = [].concat(prop.type || "string");
-  if (prop["x-datasource"]) return "datasource";
-  if (prop.enum) return "enum";
-  if (types.includes("array")) {
-    const items = prop.items || {};
-    const itemTypes = [].concat(items.type || "string");
-    if (itemTypes.length === 1 && itemTypes[0] === "object") return "rows";
-    return itemTypes.includes("object") || itemTypes.includes("array") ? "json" : "list";
-  }
-  if (types.includes("object")) return "json";
-  for (const kind of ["boolean", "integer", "number"]) if (types.includes(kind)) return kind;
-  if (prop.format === "date") return "date";
-  return "text";
-}
-
-function buildField(path, prop, required, loadItems) {
-  const kind = kindOf(prop);
-  if (kind === "rows") return buildRows(path, prop, required, loadItems);
-  const key = path.join("-");
-  const id = `input-${key}`;
-  const name = path[path.length - 1];
-  const title = prop.title || String(name);
-  const example = (prop.examples || [])[0];
-
-  const wrapper = el("div", `field field-${kind}`);
-  wrapper.dataset.field = key;
-  const label = el("label", null, title);
-  label.htmlFor = id;
-  if (required) label.append(requiredMark());
-  const hints = { list: "one per line", json: "JSON" };
-  if (hints[kind]) label.append(el("span", "hint", hints[kind]));
-
-  let control; // what goes in the wrapper
-  let input; // what the label points at
-  let read; // -> value, or undefined when blank
-
-  if (kind === "boolean" && required) {
-    input = el("input");
-    input.type = "checkbox";
-    input.checked = prop.default === true;
-    read = () => input.checked;
-  } else if (kind === "boolean" || kind === "enum") {
-    const choices = kind === "boolean" ? [true, false] : prop.enum;
-    input = el("select");
-    input.append(option("", required ? "Choose…" : "(not set)"));
-    choices.forEach((choice, i) => input.append(option(String(i), String(choice))));
-    const preset = choices.findIndex((c) => c === prop.default);
-    input.value = preset >= 0 ? String(preset) : "";
-    read = () => (input.value === "" ? undefined : choices[Number(input.value)]);
-  } else if (kind === "integer" || kind === "number") {
-    input = el("input");
-    input.type = "number";
-    input.step = kind === "integer" ? "1" : "any";
-    if (prop.minimum !== undefined) input.min = String(prop.minimum);
-    if (prop.maximum !== undefined) input.max = String(prop.maximum);
-    read = () => {
-      if (input.validity.badInput) throw new FieldProblem("is not a number");
-      return input.value === "" ? undefined : Number(input.value);
-    };
-  } else if (kind === "list" || kind === "json") {
-    input = el("textarea", kind === "json" ? "code" : null);
-    input.rows = 3;
-    input.spellcheck = false;
-    read = kind === "list" ? () => readList(input.value) : () => readJSON(input.value);
-  } else if (kind === "datasource") {
-    const combobox = createCombobox({
-      id,
-      label: title,
-      placeholder: example === undefined ? "Type to search" : String(example),
-      load: (search) => loadItems(prop["x-datasource"], prop["x-datasource-inputs"] || {}, search),
+  for (const field of members.filter((f) => !f.required)) {
+    const remove = button("Remove", "link remove-field", () => {
+      field.write(undefined);
+      hidden.add(field);
+      draw();
+      picker.focus();
+      onChange();
     });
-    control = combobox.element;
-    input = combobox.input;
-    if (prop.default !== undefined) combobox.setValue(String(prop.default));
-    read = () => combobox.value() || undefined;
-  } else {
-    input = el("input");
-    const secret = prop.format === "password" || prop.writeOnly;
-    input.type = kind === "date" ? "date" : secret ? "password" : "text";
-    read = () => (input.value.trim() === "" ? undefined : input.value);
+    remove.setAttribute("aria-label", `Remove ${field.title}`);
+    field.element.prepend(remove);
   }
 
-  input.id = id;
-  if (required) input.setAttribute("aria-required", "true");
-  if (kind !== "datasource") {
-    presetText(input, kind, prop);
-    placeholder(input, kind, example);
-  }
-  const help = helpText(key, prop);
-  const error = el("div", "field-error");
-  error.id = `error-${key}`;
-  error.setAttribute("aria-live", "polite");
-  input.setAttribute("aria-describedby", [help && help.id, error.id].filter(Boolean).join(" "));
-
-  if (input.type === "checkbox") wrapper.append(input, label);
-  else wrapper.append(label, control || input);
-  if (help) wrapper.append(help);
-  wrapper.append(error);
-  return { element: wrapper, name, title, required, read };
-}
-
-// Line items: one fieldset per line. A line's fields are the item schema's properties plus the
-// keys of the first example line; an "Other fields" JSON box takes any other key.
-function buildRows(path, prop, required, loadItems) {
-  const key = path.join("-");
-  const name = path[path.length - 1];
-  const title = prop.title || String(name);
-  const items = prop.items || {};
-  const columns = { ...exampleColumns(prop), ...(items.properties || {}) };
-  const itemRequired = new Set(items.required || []);
-  const openEnded = items.additionalProperties !== false;
-
-  const wrapper = el("fieldset", "field field-rows");
-  wrapper.dataset.field = key;
-  const legend = el("legend", null, title);
-  if (required) legend.append(requiredMark());
-  const help = helpText(key, prop);
-  const list = el("div", "rows");
-  const add = el("button", "secondary", "Add line");
-  add.type = "button";
-  add.dataset.testid = `add-${key}`;
-  const error = el("div", "field-error");
-  error.setAttribute("aria-live", "polite");
-  wrapper.append(legend, ...(help ? [help] : []), list, add, error);
-
-  const rows = []; // {index, element, legend, fields}
-  let next = 0; // a line keeps its index (and ids) when lines above it are removed
-
-  function relabel() {
-    rows.forEach((row, i) => (row.legend.textContent = `Line ${i + 1}`));
+  function draw() {
+    body.replaceChildren(...members.filter((f) => !hidden.has(f)).map((f) => f.element));
+    const rest = members.filter((f) => hidden.has(f));
+    picker.replaceChildren(option("", `Add a field… (${rest.length} optional)`),
+      ...rest.map((f) => option(f.name, f.title)));
+    picker.hidden = rest.length === 0;
   }
 
-  function addRow() {
-    const index = next++;
-    const rowPath = [...path, index];
-    const element = el("fieldset", "row");
-    element.dataset.field = rowPath.join("-");
-    const rowLegend = el("legend");
-    const fields = Object.entries(columns).map(([column, columnProp]) =>
-      buildField([...rowPath, column], columnProp, itemRequired.has(column), loadItems));
-    if (openEnded) {
-      const other = buildField([...rowPath, OTHER_FIELDS],
-        { title: fields.length ? "Other fields" : "Fields", type: "object" }, false, loadItems);
-      const readJSONValue = other.read;
-      other.read = (...args) => {
-        const value = readJSONValue(...args);
-        const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
-        if (value !== undefined && !isObject) {
-          throw new FieldProblem("must be a JSON object: {\"name\": value, ...}");
-        }
-        return value;
-      };
-      fields.push(other);
-    }
-    const remove = el("button", "link", "Remove line");
-    remove.type = "button";
-    remove.dataset.testid = `remove-${rowPath.join("-")}`;
-    const rowError = el("div", "field-error");
-    element.append(rowLegend, ...fields.map((f) => f.element), remove, rowError);
-    const row = { index, element, legend: rowLegend, fields };
-    remove.addEventListener("click", () => {
-      rows.splice(rows.indexOf(row), 1);
-      element.remove();
-      relabel();
-    });
-    rows.push(row);
-    list.append(element);
-    relabel();
+  function reveal(field) {
+    hidden.delete(field);
+    draw();
   }
 
-  add.addEventListener("click", () => {
-    addRow();
-    rows[rows.length - 1].element.querySelector("input, select, textarea")?.focus();
+  picker.addEventListener("change", () => {
+    const field = members.find((f) => f.name === picker.value);
+    if (!field) return;
+    reveal(field);
+    field.focus();
+    onChange();
   });
-  addRow();
+  draw();
+  return { element, members, reveal, shown: () => members.filter((f) => !hidden.has(f)) };
+}
 
-  function read(ctx, sentPath) {
-    const values = [];
-    const onPage = [];
-    for (const row of rows) {
-      const result = readFields(row.fields, ctx, [...sentPath, values.length], false);
-      if (!result.touched) continue; // a blank line is left out
-      values.push(result.values);
-      onPage.push(row.index);
-    }
-    ctx.rowIndex.set(formatPath(sentPath), onPage);
-    return values.length ? values : undefined;
+// A group the schema declares: a heading that shows or hides its fields (filled ones are sent
+// either way); open from the start when it holds a required input.
+function groupSection(section, members, idPrefix) {
+  const element = el("section", "form-section group");
+  element.dataset.section = section.key;
+  const heading = el("h3", "section-heading");
+  const toggle = button(section.title, "section-toggle");
+  toggle.id = `${idPrefix}section-${section.key}`;
+  toggle.setAttribute("aria-controls", `${idPrefix}section-${section.key}-fields`);
+  toggle.dataset.testid = `${idPrefix}section-${section.key}`;
+  const count = members.length === 1 ? "1 field" : `${members.length} fields`;
+  heading.append(toggle, el("span", "section-count", count));
+  const body = el("div", "form-fields");
+  body.id = `${idPrefix}section-${section.key}-fields`;
+  body.append(...members.map((f) => f.element));
+  element.append(heading);
+  if (section.description) element.append(el("p", "help", section.description));
+  element.append(body);
+
+  function setOpen(isOpen) {
+    toggle.setAttribute("aria-expanded", String(isOpen));
+    body.hidden = !isOpen;
   }
 
-  return { element: wrapper, name, title, required, read };
-}
-
-// Columns named by the first example's first line, typed by their example values.
-function exampleColumns(prop) {
-  const line = ((prop.examples || [])[0] || [])[0];
-  if (!line || typeof line !== "object") return {};
-  const types = { number: "number", boolean: "boolean" };
-  return Object.fromEntries(Object.entries(line).map(([column, value]) =>
-    [column, { title: column, type: types[typeof value] || "string", examples: [value] }]));
-}
-
-function readList(text) {
-  const items = text.split("\n").map((line) => line.trim()).filter(Boolean);
-  return items.length ? items : undefined;
-}
-
-function readJSON(text) {
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FieldProblem(`is not valid JSON: ${err.message}`);
-  }
-}
-
-function presetText(input, kind, prop) {
-  if (prop.default === undefined || input.tagName === "SELECT" || input.type === "checkbox") return;
-  input.value = kind === "json" ? JSON.stringify(prop.default, null, 2)
-    : kind === "list" ? [].concat(prop.default).join("\n") : String(prop.default);
-}
-
-function placeholder(input, kind, example) {
-  if (example === undefined || input.tagName === "SELECT" || input.type === "checkbox") return;
-  if (kind === "date") return; // a date picker shows its own format
-  input.placeholder = kind === "json" ? JSON.stringify(example)
-    : kind === "list" ? [].concat(example).join("\n") : String(example);
-}
-
-function helpText(key, prop) {
-  if (!prop.description) return null;
-  const help = el("p", "help", prop.description);
-  help.id = `help-${key}`;
-  return help;
-}
-
-function requiredMark() {
-  const mark = el("span", "required", " *");
-  mark.title = "required";
-  return mark;
-}
-
-function option(value, text) {
-  const node = el("option", null, text);
-  node.value = value;
-  return node;
-}
-
-// "lines[0].amount" -> ["lines", "0", "amount"]
-function parsePath(path) {
-  return String(path || "").split(/[.[\]]+/).filter(Boolean);
-}
-
-// ["lines", 0, "amount"] -> "lines[0].amount"
-function formatPath(segments) {
-  return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i ? `.${s}` : s)).join("");
-}
-
-// Sent line indexes -> the lines on the page (blank lines were not sent).
-function pageSegments(segments, rowIndex) {
-  const out = [];
-  segments.forEach((segment, i) => {
-    const lines = /^\d+$/.test(segment) && rowIndex.get(formatPath(sentSegments(segments, i)));
-    const onPage = lines ? lines[Number(segment)] : undefined;
-    out.push(onPage === undefined ? segment : String(onPage));
-  });
-  return out;
-}
-
-function sentSegments(segments, upTo) {
-  return segments.slice(0, upTo).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-// The innermost field wrapper on the page that a problem path points into.
-function fieldFor(root, segments) {
-  for (let n = segments.length; n > 0; n--) {
-    const key = segments.slice(0, n).join("-");
-    const found = root.querySelector(`[data-field="${CSS.escape(key)}"]`);
-    if (found) return found;
-  }
-  return null;
+  toggle.addEventListener("click", () => setOpen(body.hidden));
+  setOpen(members.some((f) => f.required));
+  return {
+    element, members,
+    reveal: () => setOpen(true),
+    shown: () => members,
+  };
 }

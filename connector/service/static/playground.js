@@ -1,22 +1,53 @@
-// The playground page: token, connection and action pickers, the schema-built form, and the
-// results pane (request XML, output, errors, data source items).
+// The playground page: the token, the catalog, the views (actions, data sources, triggers,
+// connections) and the address bar, which keeps what is shown so a page can be reloaded or
+// shared.
 
-import { adoptTokenFromFragment, api, getToken, setToken } from "./api.js";
-import { el } from "./dom.js";
+import { adoptTokenFromFragment, calls, getToken, send, setToken } from "./api.js";
+import { initConnections } from "./connections.js";
+import { option } from "./dom.js";
+import { showErrors, showFailure, showLocalProblems } from "./failures.js";
 import { buildForm } from "./forms.js";
+import {
+  clearOutput,
+  initOutput,
+  setMore,
+  showEntry,
+  showEvents,
+  showItems,
+  showOutput,
+  showRequest,
+  showXML,
+} from "./output.js";
+import { createTabs } from "./tabs.js";
+import { readState, writeState } from "./urlstate.js";
 import { prettyXML } from "./xml.js";
 
 const $ = (id) => document.getElementById(id);
 
 const UNAUTHORIZED = "Unauthorized: the service refused the access token. "
   + "Paste the token that \"connector serve\" printed.";
+const KINDS = ["action", "datasource", "trigger"];
+const CATALOG_LISTS = { action: "actions", datasource: "datasources", trigger: "triggers" };
+const HINTS = {
+  action: "Fill the inputs, then preview the request XML or run the action.",
+  datasource: "Fill the inputs, then list the items.",
+  trigger: "Fill the inputs, then poll: the changes since the last acknowledged poll come back.",
+};
+const PICKER_PROMPTS = { action: "Choose an action…", datasource: "Choose a data source…",
+  trigger: "Choose a trigger…" };
+const DROPDOWN_PAGE = 20;
+const SAVE_DELAY_MS = 200;
 
 const state = {
   catalog: null,
-  tab: "action", // or "datasource"
+  view: "action", // a kind, or "connections"
   current: null, // {kind, entry, form}
   forms: new Map(), // "kind:key" -> form, so switching back keeps what was typed
+  ackToken: null,
 };
+let views = null;
+let connectionsView = null;
+let saveTimer = null;
 
 adoptTokenFromFragment();
 wire();
@@ -28,9 +59,10 @@ async function start() {
     return;
   }
   try {
-    const [catalog, { connections }] = await Promise.all([api.catalog(), api.connections()]);
+    const [catalog, listed] = await Promise.all([send(calls.catalog()), send(calls.connections())]);
     state.catalog = catalog;
-    showCatalog(catalog, connections);
+    showCatalog(catalog, listed.connections.map((c) => c.name));
+    restore(readState());
   } catch (err) {
     if (err.status === 401) askForToken(UNAUTHORIZED);
     else banner(`Could not load the catalog: ${err.message}`);
@@ -47,21 +79,18 @@ function wire() {
     start();
   });
   $("change-token").addEventListener("click", () => askForToken(null));
-  for (const kind of ["action", "datasource"]) {
-    $(`tab-${kind}`).addEventListener("click", () => showTab(kind));
+  for (const kind of KINDS) {
     $(`${kind}-picker`).addEventListener("change", (event) => select(kind, event.target.value));
   }
-  // Only the selected tab is in the tab order; arrows move between tabs (ARIA tabs pattern).
-  $("tab-action").parentElement.addEventListener("keydown", (event) => {
-    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
-    const other = state.tab === "action" ? "datasource" : "action";
-    showTab(other);
-    $(`tab-${other}`).focus();
-  });
+  $("connection").addEventListener("change", saveState);
   $("filter").addEventListener("input", filterPicker);
   $("preview").addEventListener("click", preview);
   $("run").addEventListener("click", run);
   $("list-items").addEventListener("click", listItems);
+  $("poll").addEventListener("click", poll);
+  $("ack").addEventListener("click", acknowledge);
+  $("trigger-instance").addEventListener("input", saveStateSoon);
+  initOutput();
 }
 
 function askForToken(message) {
@@ -75,66 +104,130 @@ function banner(message) {
   $("banner").hidden = !message;
 }
 
-function showCatalog(catalog, connections) {
+function entriesOf(kind) {
+  return (state.catalog && state.catalog[CATALOG_LISTS[kind]]) || [];
+}
+
+function showCatalog(catalog, names) {
   const { label, version } = catalog.connector;
   $("connector-name").textContent = `${label} ${version || ""}`.trim();
-  fillSelect($("connection"), connections.map((c) => [c.name, c.name]));
-  $("connection").disabled = connections.length === 0;
-  if (!connections.length) {
-    banner("The service has no connection configured: Run and data sources are unavailable.");
+  showConnections(names);
+  for (const kind of KINDS) {
+    fillSelect($(`${kind}-picker`),
+      [["", PICKER_PROMPTS[kind]], ...entriesOf(kind).map((e) => [e.key, e.label])]);
   }
-  fillSelect($("action-picker"),
-    [["", "Choose an action…"], ...catalog.actions.map((a) => [a.key, a.label])]);
-  fillSelect($("datasource-picker"),
-    [["", "Choose a data source…"], ...catalog.datasources.map((d) => [d.key, d.label])]);
+  $("tab-trigger").hidden = entriesOf("trigger").length === 0;
+  if (!views) {
+    views = createTabs($("views"), (id) => showView(id.slice("tab-".length)));
+    connectionsView = initConnections({
+      schema: catalog.connection.schema,
+      perform,
+      onAdded: async (name) => {
+        const listed = await send(calls.connections());
+        showConnections(listed.connections.map((c) => c.name));
+        $("connection").value = name;
+        $("status").textContent = `Connection ${name} saved; it is now the one calls use.`;
+        saveState();
+      },
+    });
+  }
+  connectionsView.show(names);
   $("workspace").hidden = false;
   $("topbar-controls").hidden = false;
 }
 
-function fillSelect(select, pairs) {
-  select.replaceChildren(...pairs.map(([value, text]) => {
-    const option = el("option", null, text);
-    option.value = value;
-    return option;
-  }));
+function showConnections(names) {
+  const chosen = $("connection").value;
+  fillSelect($("connection"), names.map((name) => [name, name]));
+  if (names.includes(chosen)) $("connection").value = chosen;
+  $("connection").disabled = names.length === 0;
+  if (connectionsView) connectionsView.show(names);
+  banner(names.length ? null
+    : "The service has no connection: add one under Connections to run actions.");
 }
 
-function showTab(kind) {
-  state.tab = kind;
-  for (const other of ["action", "datasource"]) {
-    const tab = $(`tab-${other}`);
-    tab.setAttribute("aria-selected", String(other === kind));
-    tab.tabIndex = other === kind ? 0 : -1;
-    $(`panel-${other}`).hidden = other !== kind;
+function fillSelect(select, pairs) {
+  select.replaceChildren(...pairs.map(([value, text]) => option(value, text)));
+}
+
+// Open what the address bar names: the view, the connection, the entry and its inputs.
+function restore(saved) {
+  const view = KINDS.includes(saved.view) || saved.view === "connections" ? saved.view : "action";
+  if (saved.connection && [...$("connection").options].some((o) => o.value === saved.connection)) {
+    $("connection").value = saved.connection;
   }
-  filterPicker();
-  select(kind, $(`${kind}-picker`).value);
+  if (saved.instance) $("trigger-instance").value = saved.instance;
+  views.select(`tab-${view}`);
+  if (KINDS.includes(view) && saved.key) {
+    $(`${view}-picker`).value = saved.key;
+    select(view, saved.key);
+    if (state.current) state.current.form.write(saved.inputs, saved.labels);
+  }
+  saveState();
+}
+
+function saveStateSoon() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveState, SAVE_DELAY_MS);
+}
+
+// The address bar follows the page. Never the token, never a secret input.
+function saveState() {
+  const current = state.current && state.current.kind === state.view ? state.current : null;
+  const shared = current ? current.form.shareable() : {};
+  writeState({
+    view: state.view,
+    connection: $("connection").value,
+    key: current ? current.entry.key : undefined,
+    instance: state.view === "trigger" ? $("trigger-instance").value.trim() : undefined,
+    ...shared,
+  });
+}
+
+function showView(view) {
+  state.view = view;
+  const isEntry = KINDS.includes(view);
+  $("filter-row").hidden = !isEntry;
+  $("filter").value = "";
+  if (isEntry) {
+    filterPicker();
+    select(view, $(`${view}-picker`).value);
+  } else {
+    state.current = null;
+    $("entry").hidden = true;
+    clearOutput();
+    $("status").textContent = "Add a connection, or test one the server holds.";
+    saveState();
+  }
 }
 
 // Hide the picker's entries whose label, key or description lack the filter text.
 function filterPicker() {
   const text = $("filter").value.trim().toLowerCase();
-  const entries = state.tab === "action" ? state.catalog.actions : state.catalog.datasources;
-  const byKey = new Map(entries.map((e) => [e.key, e]));
-  for (const option of $(`${state.tab}-picker`).options) {
-    const entry = byKey.get(option.value);
+  const byKey = new Map(entriesOf(state.view).map((e) => [e.key, e]));
+  for (const opt of $(`${state.view}-picker`).options) {
+    const entry = byKey.get(opt.value);
     if (!entry) continue; // the "Choose…" line stays
-    option.hidden = Boolean(text)
+    opt.hidden = Boolean(text)
       && ![entry.label, entry.key, entry.description].join(" ").toLowerCase().includes(text);
   }
 }
 
 function select(kind, key) {
-  const entries = kind === "action" ? state.catalog.actions : state.catalog.datasources;
-  const entry = entries.find((e) => e.key === key);
-  clearResults();
+  const entry = entriesOf(kind).find((e) => e.key === key);
+  clearOutput();
+  state.ackToken = null;
+  $("ack").disabled = true;
   if (!entry) {
     state.current = null;
     $("entry").hidden = true;
+    saveState();
     return;
   }
   const formKey = `${kind}:${key}`;
-  if (!state.forms.has(formKey)) state.forms.set(formKey, buildForm(entry.schema, { loadItems }));
+  if (!state.forms.has(formKey)) {
+    state.forms.set(formKey, buildForm(entry.schema, { loadItems, onChange: saveStateSoon }));
+  }
   const form = state.forms.get(formKey);
   state.current = { kind, entry, form };
   $("entry-title").textContent = entry.label;
@@ -142,140 +235,115 @@ function select(kind, key) {
   $("entry-description").textContent = entry.description || "";
   $("form").replaceChildren(form.element);
   $("datasource-options").hidden = kind !== "datasource";
+  $("trigger-options").hidden = kind !== "trigger";
   $("preview").hidden = kind !== "action";
   $("run").hidden = kind !== "action";
   $("list-items").hidden = kind !== "datasource";
-  $("status").textContent = kind === "action"
-    ? "Fill the inputs, then preview the request XML or run the action."
-    : "Fill the inputs, then list the items.";
+  $("poll").hidden = kind !== "trigger";
+  $("ack").hidden = kind !== "trigger";
+  $("status").textContent = HINTS[kind];
+  showEntry(entry, kind === "datasource" ? "items" : "data");
   $("entry").hidden = false;
+  saveState();
 }
 
-// For inputs with x-datasource: the items matching what the user typed.
-async function loadItems(datasource, inputs, search) {
-  const { items } = await api.datasource(datasource, $("connection").value, inputs, search, 50);
-  return items;
+// A page of a data source's items for a dropdown.
+async function loadItems(source, inputs, { search, cursor }) {
+  const call = calls.datasource(source,
+    { connection: $("connection").value || undefined, inputs, search, limit: DROPDOWN_PAGE, cursor });
+  return send(call);
 }
 
-async function preview() {
-  const { entry } = state.current;
-  await submit("Preview", (inputs) => api.render(entry.key, inputs), ({ xml }) => {
-    $("xml").textContent = prettyXML(xml);
-    $("xml-box").hidden = false;
-  });
-}
-
-async function run() {
-  const { entry } = state.current;
-  const send = (inputs) => api.invoke(entry.key, $("connection").value, inputs);
-  await submit("Run", send, (result) => {
-    $("output").textContent = JSON.stringify(result, null, 2);
-    $("output-box").hidden = false;
-  });
-}
-
-async function listItems() {
-  const { entry } = state.current;
-  const search = $("ds-search").value.trim();
-  const limit = Number($("ds-limit").value) || 50;
-  await submit("List items",
-    (inputs) => api.datasource(entry.key, $("connection").value, inputs, search, limit),
-    ({ items }) => {
-      $("items").tBodies[0].replaceChildren(...items.map((item) => {
-        const row = el("tr");
-        row.append(el("td", null, item.label), el("td", "code", item.key));
-        return row;
-      }));
-      $("items-title").textContent = `${items.length} item${items.length === 1 ? "" : "s"}`;
-      $("items-box").hidden = false;
-    });
-}
-
-// Check the form, send it, and show the answer or the error. Nothing is sent while a required
-// input is blank or a JSON input does not parse.
-async function submit(label, send, show) {
-  const { form } = state.current;
-  clearResults();
-  const { inputs, problems } = form.collect();
-  $("inputs").textContent = JSON.stringify(inputs, null, 2);
-  $("inputs-box").hidden = false;
-  if (problems.length) {
-    form.showProblems(problems);
-    showErrors("Check these inputs; nothing was sent.", problemList(problems));
-    $("status").textContent = `${label}: not sent.`;
-    return;
-  }
-  const buttons = [$("preview"), $("run"), $("list-items")];
+// Run a call the way every call runs: status, busy buttons, the answer or the failure.
+// options: {form, inputs, within} to put problems next to fields (the form's values sit at
+// `within` in the request body); quiet: not shown as a request (it carries secrets).
+async function perform(label, call, show,
+  { form = null, inputs = null, within = "/inputs", quiet = false } = {}) {
+  $("errors").hidden = true;
+  if (!quiet) showRequest(call);
+  const buttons = [...document.querySelectorAll(".buttons button, .connection-list button")];
   buttons.forEach((b) => (b.disabled = true));
   $("status").textContent = `${label}: waiting for the service…`;
   const started = performance.now();
   try {
-    const result = await send(inputs);
+    const result = await send(call);
     $("status").textContent = `${label}: done in ${Math.round(performance.now() - started)} ms.`;
     show(result);
   } catch (err) {
     $("status").textContent = `${label}: failed${err.status ? ` (HTTP ${err.status})` : ""}.`;
-    showFailure(err, form);
+    if (err.status === 401) {
+      showErrors(UNAUTHORIZED);
+      askForToken(UNAUTHORIZED);
+    } else {
+      showFailure(err, form, inputs, within);
+    }
   } finally {
     buttons.forEach((b) => (b.disabled = false));
+    $("ack").disabled = !state.ackToken;
   }
 }
 
-function showFailure(err, form) {
-  const error = err.error || {};
-  if (err.status === 401) {
-    showErrors(UNAUTHORIZED);
-    askForToken(UNAUTHORIZED);
-  } else if (error.problems) {
-    form.showProblems(error.problems);
-    showErrors("Invalid input; nothing was sent.", problemList(error.problems));
-  } else if (error.errors) {
-    const layer = error.layer ? ` (${error.layer})` : "";
-    showErrors(`${error.code}${layer}: the gateway refused the request.`,
-      gatewayErrors(error.errors));
-  } else {
-    showErrors(`${error.code || "Error"}: ${err.message}`);
+// Check the form, then run the call it makes. Nothing is sent while an input has a problem.
+async function submit(label, makeCall, show) {
+  const { form } = state.current;
+  form.clearProblems();
+  const { inputs, problems } = form.collect();
+  if (problems.length) {
+    $("errors").hidden = true;
+    showLocalProblems(form, problems);
+    $("status").textContent = `${label}: not sent.`;
+    return;
   }
+  await perform(label, makeCall(inputs), (result) => show(result, inputs), { form, inputs });
 }
 
-function showErrors(heading, detail) {
-  const box = $("errors");
-  box.replaceChildren(el("p", "errors-heading", heading));
-  if (detail) box.append(detail);
-  box.hidden = false;
+function connectionName() {
+  return $("connection").value || undefined;
 }
 
-function problemList(problems) {
-  const list = el("ul", "problems");
-  for (const p of problems) {
-    const item = el("li");
-    const where = p.title && p.title !== p.path ? `${p.title} (${p.path})` : p.path;
-    if (where) item.append(el("strong", null, `${where}: `));
-    item.append(p.problem);
-    list.append(item);
-  }
-  return list;
+function preview() {
+  const { key } = state.current.entry;
+  return submit("Preview", (inputs) => calls.render(key, connectionName(), inputs),
+    ({ xml }) => showXML(prettyXML(xml)));
 }
 
-// Intacct's own fields, one block per <error>.
-function gatewayErrors(errors) {
-  const list = el("div", "gateway-errors");
-  for (const e of errors) {
-    const block = el("dl", "gateway-error");
-    const rows = [["Error", e.errorno], ["Description", e.description], ["Detail", e.description2],
-      ["Correction", e.correction], ["Support ID", e.supportId]];
-    for (const [term, value] of rows) {
-      if (!value) continue;
-      block.append(el("dt", null, term), el("dd", null, value));
-    }
-    list.append(block);
-  }
-  return list;
+function run() {
+  const { key } = state.current.entry;
+  return submit("Run", (inputs) => calls.invoke(key, connectionName(), inputs),
+    (result) => showOutput(result, "Output of the run."));
 }
 
-function clearResults() {
-  if (state.current) state.current.form.clearProblems();
-  for (const id of ["errors", "inputs-box", "xml-box", "output-box", "items-box"]) {
-    $(id).hidden = true;
-  }
+function listItems() {
+  const { key } = state.current.entry;
+  const search = $("ds-search").value.trim();
+  const limit = Math.max(1, Number($("ds-limit").value) || 50);
+  let shown = 0;
+  const page = (inputs, cursor) =>
+    calls.datasource(key, { connection: connectionName(), inputs, search, limit, cursor });
+  const showPage = (inputs, append) => ({ items, next_cursor: next }) => {
+    shown = append ? shown + items.length : items.length;
+    showItems(items, { append, total: shown });
+    setMore(next ? () => perform("More items", page(inputs, next), showPage(inputs, true)) : null);
+  };
+  return submit("List items", (inputs) => page(inputs, null),
+    (result, inputs) => showPage(inputs, false)(result));
+}
+
+function poll() {
+  const { key } = state.current.entry;
+  const instance = $("trigger-instance").value.trim() || undefined;
+  return submit("Poll", (inputs) => calls.poll(key, { connection: connectionName(), inputs, instance }),
+    (result) => {
+      state.ackToken = result.events.length ? result.ackToken : null;
+      showEvents(result);
+    });
+}
+
+function acknowledge() {
+  const { key } = state.current.entry;
+  return perform("Acknowledge", calls.ack(key, state.ackToken), ({ acknowledged }) => {
+    state.ackToken = null;
+    $("status").textContent = `Acknowledged ${acknowledged} event${acknowledged === 1 ? "" : "s"}: `
+      + "the next poll will not return them.";
+  });
 }
