@@ -172,7 +172,8 @@ class Exchange:
 def exchanges(client: Any) -> Iterator[list[Exchange]]:
     """Every HTTP exchange the client makes inside the block, in the order they end."""
     seen: list[Exchange] = []
-    real_post = client._http.post
+    http = client._http()
+    real_post = http.post
 
     def recording_post(url: str, data: bytes, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -181,11 +182,11 @@ def exchanges(client: Any) -> Iterator[list[Exchange]]:
                              response.content))
         return response
 
-    client._http.post = recording_post
+    http.post = recording_post
     try:
         yield seen
     finally:
-        client._http.post = real_post
+        http.post = real_post
 
 
 def machine() -> str:

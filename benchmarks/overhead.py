@@ -118,7 +118,7 @@ class Contenders:
                  http: CannedHTTP, sdk: Any, node: node_sdk.NodeSDK | None) -> None:
         self.action, self.inputs, self.http, self.node = action, inputs, http, node
         self.connection = dict(DEFAULT_CONNECTION, allowedEndpointHosts=["127.0.0.1"])
-        connector.client(self.connection)._http = self.http
+        connector.client(self.connection)._session = self.http
         self.connector = connector
         keys = {"sender_id": DEFAULT_CONNECTION["senderId"],
                 "sender_password": DEFAULT_CONNECTION["senderPassword"], "session_id": SESSION}

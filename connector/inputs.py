@@ -34,14 +34,15 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from connector import jsontext
 from connector.errors import InputError, InputProblem
 from connector.groups import ungroup
 from connector.validation import schema_errors
+
+if TYPE_CHECKING:  # jsonschema is imported when a value is checked, not at start-up
+    import jsonschema
 
 ISO_DATE = "%Y-%m-%d"
 _DATE_PARTS = {"%Y": ("(?P<year>\\d{4})", "YYYY"), "%m": ("(?P<month>\\d{1,2})", "MM"),
@@ -86,7 +87,7 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
             problems.append(InputProblem(name, "", _unknown(name, properties)))
         values = {k: v for k, v in values.items() if k in properties}
     explained = {problem.path for problem in problems}  # coercion said it better
-    for error in schema_errors(schema, values, _FORMATS):
+    for error in schema_errors(schema, values, _formats()):
         problem = _problem(schema, error)
         if problem.path not in explained:
             problems.append(problem)
@@ -391,8 +392,14 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
     return list(dict.fromkeys(problems))
 
 
-_FORMATS = jsonschema.FormatChecker()
 # Per schema (by identity; the entry keeps the schema), the properties that may hold dates,
 # and those that take text as it is.
 _DATED: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
 _TEXT: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
+
+
+@functools.cache
+def _formats() -> jsonschema.FormatChecker:
+    import jsonschema
+
+    return jsonschema.FormatChecker()

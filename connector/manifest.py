@@ -19,14 +19,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from connector import manifestcache
 from connector.errors import ManifestError
 from connector.settings import Settings
+
+if TYPE_CHECKING:  # a manifest read from the cache is never checked: imported on a miss
+    import jsonschema
 
 _SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 # The manifest format this framework reads; a manifest without `manifest_version` is version 1.
@@ -243,6 +245,8 @@ def load_actions(path: str | Path) -> tuple[tuple[ActionSpec, ...], tuple[DataSo
         "properties": {"actions": {"type": "array", "items": {"$ref": "#/$defs/action"}},
                        "datasources": {"type": "array",
                                        "items": {"$ref": "#/$defs/datasource"}}}}
+    import jsonschema
+
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(fragment_schema).iter_errors(data))
     if error is not None:
@@ -263,6 +267,8 @@ def load_triggers(path: str | Path) -> tuple[TriggerSpec, ...]:
     fragment_schema = {
         "type": "object", "additionalProperties": False, "$defs": defs,
         "properties": {"triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}}}}
+    import jsonschema
+
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(fragment_schema).iter_errors(data))
     if error is not None:
@@ -275,6 +281,8 @@ def load_triggers(path: str | Path) -> tuple[TriggerSpec, ...]:
 
 @cache
 def _manifest_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(json.loads(_SCHEMA_PATH.read_text()))
 
 
@@ -322,6 +330,8 @@ class _Checker:
         return data
 
     def validate(self, data: dict[str, Any]) -> None:
+        import jsonschema
+
         error = jsonschema.exceptions.best_match(_manifest_validator().iter_errors(data))
         if error is not None:
             raise self.fail(error.absolute_path, error.message)
@@ -348,6 +358,8 @@ class _Checker:
                                   lambda target, shown: self._json(location, target, shown))
         except ValueError as exc:
             raise self.fail(location, f"{relative}: {exc}") from None
+        import jsonschema
+
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
@@ -438,6 +450,8 @@ class _Checker:
             declaration = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise self.fail(where, f"{relative} is not valid YAML: {exc}") from None
+        import jsonschema
+
         validator = jsonschema.Draft202012Validator(
             {**_manifest_validator().schema["$defs"]["datasourceDeclaration"],
              "$defs": _manifest_validator().schema["$defs"]})

@@ -16,13 +16,12 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-import urllib3.exceptions
 from lxml import etree
 
 from connector import telemetry
@@ -51,6 +50,9 @@ from connector.intacct.response import (
 from connector.redact import Redactor
 from connector.retry import call_with_retries, retry_after_seconds
 from connector.settings import Settings
+
+if TYPE_CHECKING:  # requests is imported when a request is sent, not to render one
+    import requests
 
 log = logging.getLogger("connector.intacct")
 
@@ -88,7 +90,8 @@ class IntacctClient:
         self._endpoint = connection.get("endpointUrl") or DEFAULT_ENDPOINT
         self._allowed_hosts = tuple(connection.get("allowedEndpointHosts", []))
         self._company = connection["companyId"].split("|")[0]
-        self._http = requests.Session()
+        self._session: requests.Session | None = None  # made on the first request
+        self._session_lock = threading.Lock()
         self._coordination = coordination
         self._concurrency = settings.concurrency
         self._session_key = session_key(connection, coordination.session_secret)
@@ -135,7 +138,18 @@ class IntacctClient:
         return self.redactor.bytes(body)
 
     def close(self) -> None:
-        self._http.close()
+        if self._session is not None:
+            self._session.close()
+
+    def _http(self) -> requests.Session:
+        """The HTTP session, made on first use (a client that only renders never needs one)."""
+        if self._session is None:
+            import requests
+
+            with self._session_lock:
+                if self._session is None:
+                    self._session = requests.Session()
+        return self._session
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -317,8 +331,10 @@ class IntacctClient:
     def _exchange(self, url: str, payload: bytes, headers: Mapping[str, str],
                   timeout: float) -> requests.Response:
         """POST and read the whole answer; a failure says whether the request got out."""
+        import requests
+
         try:
-            return self._http.post(url, data=payload, headers=headers, timeout=timeout)
+            return self._http().post(url, data=payload, headers=headers, timeout=timeout)
         except requests.Timeout as exc:
             raise TransportError(f"no answer from {url} within {timeout:g} s", transient=True,
                                  timeout=True, sent=not _before_sending(exc)) from None
@@ -347,6 +363,9 @@ def _raise_http(http: requests.Response) -> None:
 
 def _before_sending(exc: requests.RequestException) -> bool:
     """True when the connection failed before any byte of the request could leave."""
+    import requests
+    import urllib3.exceptions
+
     if isinstance(exc, requests.ConnectTimeout):
         return True
     reason = exc.args[0] if exc.args else None
@@ -357,6 +376,9 @@ def _before_sending(exc: requests.RequestException) -> bool:
 def _cause(exc: requests.RequestException) -> str:
     """Why a request failed, in words: the host unknown, the connection refused, TLS, a
     connection closed mid-answer; with the underlying error's own text."""
+    import requests
+    import urllib3.exceptions
+
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)
     detail = str(getattr(reason, "__context__", None) or reason or exc)

@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-import requests
-from urllib3.util import parse_url
-
 from connector.intacct.errors import EndpointRefused
 
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
@@ -26,6 +23,9 @@ def trusted_endpoint(url: str, allowed_hosts: Collection[str] = ()) -> str:
     intacct.com (or a subdomain, port 443) or on a host the connection allows."""
     if not url.isascii() or not url.isprintable() or " " in url or _FORBIDDEN & set(url):
         raise _refused(url, "it contains characters an Intacct endpoint never has")
+    import requests  # imported on first use: rendering a request never needs it
+    from urllib3.util import parse_url
+
     prepared = requests.PreparedRequest()
     try:
         prepared.prepare_url(url, None)

@@ -12,7 +12,7 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from lxml import etree
@@ -21,7 +21,6 @@ from connector.calls import Call, CallOptions
 from connector.coordination.config import Coordination
 from connector.errors import InputError, InputProblem
 from connector.intacct import polling, shaping
-from connector.intacct.client import IntacctClient
 from connector.intacct.errors import DETAIL_SCHEMA, LAYERS
 from connector.intacct.filters import DATE_FORMATS
 from connector.intacct.rawrequest import RawRequest
@@ -31,6 +30,9 @@ from connector.settings import Settings
 from connector.xmlkit.compiler import ActionTemplate
 from connector.xmlkit.inject import inject
 from connector.xmlkit.templates import compile_check, make_environment
+
+if TYPE_CHECKING:  # the client brings requests: imported when a call needs one
+    from connector.intacct.client import IntacctClient
 
 HANDLERS = {"rawRequest": RawRequest()}
 # Characters XML 1.0 cannot carry (a search is sent as element text).
@@ -156,6 +158,8 @@ class IntacctProtocol:
 
     def client(self, connection: Mapping[str, Any], settings: Settings,
                coordination: Coordination) -> IntacctClient:
+        from connector.intacct.client import IntacctClient
+
         return IntacctClient(connection, settings, coordination)
 
     # -- answers --------------------------------------------------------------------------
