@@ -316,10 +316,11 @@ def test_the_runtime_output_shape_is_an_option_beside_the_documented_echo(
 
 # -- projects -----------------------------------------------------------------------------------
 
-# The official SDK's names; attachmentsId (SUPDOCID) and transactionRules (PROJECT_RULES) are
-# written too (see test_project_additional_fields_are_written_by_the_sdk_s_names) but the
-# sandbox's PROJECT does not have those fields.
+# The official SDK's names; transactionRules (PROJECT_RULES) is written too (see
+# test_project_additional_fields_are_written_by_the_sdk_s_names) but the sandbox's PROJECT
+# does not hold repeated blocks.
 SDK_FIELDS = {
+    "attachmentsId": ("SUPDOCID", "ATT-9"),
     "projectManagerEmployeeId": ("MANAGERID", "E-2"), "externalUserId": ("CUSTUSERID", "U-1"),
     "salesContactEmployeeId": ("SALESCONTACTID", "E-3"), "referenceNo": ("DOCNUMBER", "REF-1"),
     "userRestrictions": ("USERRESTRICTIONS", "None"), "paymentTerms": ("TERMNAME", "Net 30"),

@@ -86,6 +86,7 @@ SHIPTOKEY           INTEGER     readonly                    | Ship-to contact ke
 BILLTOKEY           INTEGER     readonly                    | Bill-to contact key
 INVOICEMESSAGE      TEXT                                    | Invoice message
 INVOICECURRENCY     TEXT                                    | Invoice currency
+SUPDOCID            TEXT                                    | Attachments ID
 BILLINGOVERMAX      TEXT                                    | Billing over maximum
 EXCLUDEEXPENSES     BOOLEAN                                 | Exclude expenses
 CONTRACTKEY         INTEGER     readonly                    | Contract key
