@@ -26,6 +26,7 @@ from typing import Any
 
 from connector import jsontext
 from connector.errors import ConnectionConfigError
+from connector.validation import schema_errors
 
 ORDER = ("the connection file (--connection)", "environment variables",
          "the profile named by --profile, else by the profile variable, else the default "
@@ -114,11 +115,8 @@ def load_connection_file(path: str | Path) -> dict[str, Any]:
 
 def check_connection(schema: Mapping[str, Any], values: Mapping[str, Any]) -> None:
     """Validate against the connection schema; messages name fields, never their values."""
-    import jsonschema  # only when a connection is checked: most commands never need one
-
-    validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for error in validator.iter_errors(dict(values)):
+    for error in schema_errors(schema, dict(values), None):
         field_name = ".".join(str(p) for p in error.path)
         if error.validator == "required":
             problems.append(error.message.split("'")[1] + " is required")

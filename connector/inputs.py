@@ -87,7 +87,7 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
             problems.append(InputProblem(name, "", _unknown(name, properties)))
         values = {k: v for k, v in values.items() if k in properties}
     explained = {problem.path for problem in problems}  # coercion said it better
-    for error in schema_errors(schema, values, _formats()):
+    for error in schema_errors(schema, values, _formats):
         problem = _problem(schema, error)
         if problem.path not in explained:
             problems.append(problem)

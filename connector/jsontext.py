@@ -8,13 +8,12 @@ sent. Numbers keep their digits: a fraction that a float would round is read as 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from decimal import Decimal
 from typing import Any
-
-import yaml
 
 MAX_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -61,8 +60,10 @@ def loads_json_or_yaml(data: bytes | str) -> Any:
     except JSONTextError as exc:
         if exc.path or "not valid JSON" not in exc.problem:
             raise
+    import yaml  # on first use: JSON text, the common case, never needs it
+
     try:
-        value = yaml.load(text, Loader=_ExactLoader)
+        value = yaml.load(text, Loader=_exact_loader())
     except RecursionError:
         raise JSONTextError("", f"is nested more than {MAX_DEPTH} levels deep") from None
     except yaml.YAMLError as exc:
@@ -145,18 +146,21 @@ def _check_text(text: str, path: str) -> None:
                                   "which is not text")
 
 
-class _ExactLoader(yaml.SafeLoader):
+@functools.cache
+def _exact_loader() -> type:
     """YAML's safe loader, with fractions read as exactly as JSON's."""
+    import yaml
 
-    def construct_yaml_float(self, node: yaml.Node) -> Any:
-        text = str(self.construct_scalar(node)).replace("_", "")
-        try:
-            return exact_number(text)
-        except ValueError:  # .inf, .nan and the other YAML spellings
-            return super().construct_yaml_float(node)
+    class ExactLoader(yaml.SafeLoader):
+        def construct_yaml_float(self, node: yaml.Node) -> Any:
+            text = str(self.construct_scalar(node)).replace("_", "")
+            try:
+                return exact_number(text)
+            except ValueError:  # .inf, .nan and the other YAML spellings
+                return super().construct_yaml_float(node)
 
-
-_ExactLoader.add_constructor("tag:yaml.org,2002:float", _ExactLoader.construct_yaml_float)
+    ExactLoader.add_constructor("tag:yaml.org,2002:float", ExactLoader.construct_yaml_float)
+    return ExactLoader
 
 
 def default(value: Any) -> Any:

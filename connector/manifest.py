@@ -21,14 +21,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from connector import manifestcache
 from connector.errors import ManifestError
 from connector.settings import Settings
 
 if TYPE_CHECKING:  # a manifest read from the cache is never checked: imported on a miss
     import jsonschema
+    import yaml
 
 _SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 # The manifest format this framework reads; a manifest without `manifest_version` is version 1.
@@ -318,6 +317,8 @@ class _Checker:
             text = self.path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ManifestError(str(self.path), "", f"cannot read: {exc.strerror}") from None
+        import yaml  # a manifest read from the cache is never parsed
+
         try:
             self.node = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.safe_load(text)
@@ -446,6 +447,8 @@ class _Checker:
         where = ["datasources", index, "declaration"]
         relative = entry.get("declaration", f"datasources/{key}.yaml")
         path = self.file(where, relative)
+        import yaml
+
         try:
             declaration = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
@@ -511,6 +514,8 @@ class _Checker:
 
     def _line(self, parts: list[Any]) -> int | None:
         """The line of the deepest YAML node the path reaches."""
+        import yaml
+
         node, found = self.node, self.node
         for part in parts:
             if isinstance(node, yaml.MappingNode):

@@ -6,6 +6,7 @@ names and `connector plugins` can say who contributed what.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,8 +38,19 @@ class Registry:
     protocols: dict[str, Registered] = field(default_factory=dict)
     filters: dict[str, Registered] = field(default_factory=dict)
     middleware: list[Registered] = field(default_factory=list)
-    commands: list[Registered] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)
+    manager: pluggy.PluginManager | None = field(default=None, repr=False)
+    _commands: list[Registered] | None = field(default=None, repr=False)
+
+    def commands(self) -> list[Registered]:
+        """The CLI commands plugins register, collected when the CLI first asks: commands
+        bring click, which a program using the Python API never needs."""
+        if self._commands is None:
+            self._commands = []
+            if self.manager is not None:
+                _each(self.manager, "register_commands", lambda p: lambda command:
+                      self._commands.append(Registered(p, command)))
+        return self._commands
 
     def add_keyed(self, kind: str, table: dict[str, Registered], key: str, plugin: str,
                   value: Any) -> None:
@@ -79,13 +91,10 @@ def plugin_manager(extra: Iterable[Any] = ()) -> pluggy.PluginManager:
 
 def collect(manager: pluggy.PluginManager) -> Registry:
     """Call every hook implementation with a register callback bound to its plugin's name."""
-    registry = Registry()
+    registry = Registry(manager=manager)
     registry.plugins = sorted(
         manager.get_name(p) or repr(p) for p in manager.get_plugins())
-
-    def each(hook_name: str, make: Callable[[str], Callable[..., None]]) -> None:
-        for impl in getattr(manager.hook, hook_name).get_hookimpls():
-            impl.function(make(impl.plugin_name))
+    each = functools.partial(_each, manager)
 
     each("register_jinja_filters", lambda p: lambda name, fn: registry.add_keyed(
         "Jinja filter", registry.filters, name, p, fn))
@@ -102,6 +111,11 @@ def collect(manager: pluggy.PluginManager) -> Registry:
         "trigger", registry.triggers, spec.key, p, spec))
     each("register_middleware", lambda p: lambda fn: registry.middleware.append(
         Registered(p, fn)))
-    each("register_commands", lambda p: lambda command: registry.commands.append(
-        Registered(p, command)))
     return registry
+
+
+def _each(manager: pluggy.PluginManager, hook_name: str,
+          make: Callable[[str], Callable[..., None]]) -> None:
+    """Call each implementation of a hook with a register callback bound to its plugin."""
+    for impl in getattr(manager.hook, hook_name).get_hookimpls():
+        impl.function(make(impl.plugin_name))

@@ -28,13 +28,15 @@ _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
 # Schemas live as long as the connector that loaded them, so each is compiled once; the entry
 # keeps the schema itself so a reused id() is never mistaken for it. The full validator is
 # made the first time it is needed.
-_CACHE: dict[int, _Checks] = {}
+_CACHE: dict[tuple[int, bool], _Checks] = {}
+# Makes the checker of formats; None checks no format (jsonschema's default).
+FormatCheckerFactory = Callable[[], "jsonschema.FormatChecker"] | None
 
 
 class _Checks:
     """One schema's compiled check (None when the schema is not portable) and full validator."""
 
-    def __init__(self, schema: Mapping[str, Any], format_checker: jsonschema.FormatChecker
+    def __init__(self, schema: Mapping[str, Any], format_checker: FormatCheckerFactory
                  ) -> None:
         self.schema, self.format_checker = schema, format_checker
         self.fast = _compile(schema, format_checker) if _portable(schema) else None
@@ -45,17 +47,20 @@ class _Checks:
         if self._full is None:
             import jsonschema
 
-            self._full = jsonschema.Draft202012Validator(self.schema,
-                                                         format_checker=self.format_checker)
+            checker = self.format_checker() if self.format_checker else None
+            self._full = jsonschema.Draft202012Validator(self.schema, format_checker=checker)
         return self._full
 
 
 def schema_errors(schema: Mapping[str, Any], instance: Any,
-                  format_checker: jsonschema.FormatChecker) -> list[jsonschema.ValidationError]:
-    """Every error in `instance`, sorted by path; an empty list when it is valid."""
-    checks = _CACHE.get(id(schema))
+                  format_checker: FormatCheckerFactory) -> list[jsonschema.ValidationError]:
+    """Every error in `instance`, sorted by path; an empty list when it is valid.
+    `format_checker` makes the checker of formats, called only when one is needed (jsonschema
+    is imported only then, or to explain an invalid instance)."""
+    key = (id(schema), format_checker is None)
+    checks = _CACHE.get(key)
     if checks is None or checks.schema is not schema:
-        checks = _CACHE[id(schema)] = _Checks(schema, format_checker)
+        checks = _CACHE[key] = _Checks(schema, format_checker)
     if checks.fast is not None:
         try:
             checks.fast(instance)
@@ -65,13 +70,21 @@ def schema_errors(schema: Mapping[str, Any], instance: Any,
     return sorted(checks.full.iter_errors(instance), key=lambda e: list(map(str, e.path)))
 
 
-def _compile(schema: Mapping[str, Any], format_checker: jsonschema.FormatChecker
+def _compile(schema: Mapping[str, Any], format_checker: FormatCheckerFactory
              ) -> Callable[[Any], Any]:
     # Formats are checked by the authority's own checker, so both agree on them.
-    formats = {name: functools.partial(_conforms, format_checker, name)
-               for name in _formats_in(schema)}
+    names = _formats_in(schema)
+    if format_checker is None:
+        formats: dict[str, Callable[[Any], bool]] = {name: _any_value for name in names}
+    else:
+        checker = format_checker() if names else None
+        formats = {name: functools.partial(_conforms, checker, name) for name in names}
     return fastjsonschema.compile(dict(schema), formats=formats, use_default=False,
                                   detailed_exceptions=False)
+
+
+def _any_value(value: Any) -> bool:
+    return True
 
 
 def _conforms(checker: jsonschema.FormatChecker, name: str, value: Any) -> bool:

@@ -115,7 +115,7 @@ class _Group(click.Group):
     @staticmethod
     def _plugin_commands(ctx: click.Context) -> dict[str, click.Command]:
         found = registry(tuple(ctx.params.get("plugins") or ()))
-        return {r.value.name: r.value for r in found.commands}
+        return {r.value.name: r.value for r in found.commands()}
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """`--debug` may follow the subcommand (`connector run X --debug`), as users type it."""

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
-
 from connector.hookspecs import hookimpl
 from connector.intacct.filters import FILTERS
 from connector.intacct.protocol import IntacctProtocol
@@ -39,20 +37,7 @@ def register_jinja_filters(register: Callable[[str, Callable[..., Any]], None]) 
 
 @hookimpl
 def register_commands(register: Callable[[Any], None]) -> None:
-    register(_LazySandboxGroup("sandbox", help="A local emulator of the Sage Intacct XML "
-                                               "gateway (docs/sandbox.md)."))
+    from connector.intacct.commands import LazySandboxGroup  # click: for the CLI only
 
-
-class _LazySandboxGroup(click.Group):
-    """`connector sandbox ...`: the emulator's commands, imported only when one is used."""
-
-    def _group(self) -> click.Group:
-        from connector.intacct.sandbox.cli import sandbox
-
-        return sandbox
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._group().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._group().get_command(ctx, name)
+    register(LazySandboxGroup("sandbox", help="A local emulator of the Sage Intacct XML "
+                                              "gateway (docs/sandbox.md)."))
