@@ -3,7 +3,10 @@
 Each record becomes a Call (`Connector.prepare`), so it is validated, rendered, sent and shaped
 exactly as `invoke` would: its own options, its output mode, every request body it renders.
 Calls go out `batch_size` bodies per request (the manifest's setting; at most what the protocol
-allows) through `Connector.run_many`, on as many threads as the company's concurrency limit.
+allows) through `Connector.run_many`, on one thread more than the company's concurrency limit:
+the client holds a request slot only while a request is on the wire, so the extra thread's
+request is built and waiting when a slot comes free, and reading one answer overlaps the next
+request instead of leaving its slot idle.
 Each body gets a control id derived from the run id and the record's position, and mutations
 are sent with uniqueid, so a batch sent again after a crash or a lost answer is not executed
 twice. What is finished is kept in a journal (connector.journal) so a killed run resumes.
@@ -55,7 +58,11 @@ def run_bulk(connector: Connector, key: str, records: Iterable[Mapping[str, Any]
         raise UnknownKey(f"{key} lists records; bulk sends calls that change or read one thing")
     size = min(batch_size or connector.settings.batch_size,
                connector.protocol.limits.max_batch_size)
-    workers = concurrency or connector.settings.concurrency
+    slots = concurrency or connector.settings.concurrency
+    # The client holds `settings.concurrency` slots: a run that may use them all gets a thread
+    # more, whose request waits built for the next free slot; a run given fewer is bounded by
+    # its threads.
+    workers = slots + 1 if slots >= connector.settings.concurrency else slots
     state = journal if isinstance(journal, Journal) else Journal(journal, key, source,
                                                                  retry_failed=retry_failed)
     overrides = {**(retry or {}), "transaction": transaction}

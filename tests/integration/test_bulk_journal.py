@@ -13,7 +13,7 @@ from connector.bulk import run_bulk
 from connector.cli import main
 from connector.core import load_connector
 from connector.intacct.sandbox import running_sandbox
-from connector.journal import InputIdentity, JournalMismatch
+from connector.journal import InputIdentity, Journal, JournalMismatch
 
 FAST = {"max_retries": 2, "delay_ms": 10, "max_delay_ms": 20}
 
@@ -124,3 +124,13 @@ def test_a_journal_from_the_cli_binds_its_input_identity(tmp_path):
     identity = InputIdentity.of_lines("vendors.jsonl", lines)
     assert identity.records == 3 and len(identity.sha256) == 64
     assert identity != InputIdentity.of_lines("vendors.jsonl", [*lines[:2], lines[2] + " "])
+
+
+def test_a_run_without_a_journal_keeps_nothing_per_record(fresh):
+    connector, sandbox = fresh
+    kept_nowhere = Journal(None, "createVendor")
+    results = list(run_bulk(connector, "createVendor", vendors("NOWHERE", 250),
+                            sandbox.connection, journal=kept_nowhere))
+    assert [r["status"] for r in results] == ["success"] * 250
+    assert stored(sandbox, "NOWHERE") == sorted(v["vendorId"] for v in vendors("NOWHERE", 250))
+    assert kept_nowhere.done == {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -33,8 +34,9 @@ class Context:
     results: ResultSets
     now: float = field(default_factory=time.time)  # a late commit's is its request's start
 
-    @property
+    @cached_property
     def records(self) -> Records:
+        """One per request, so its timestamp is written once for all of the request's writes."""
         return Records(self.store, self.now, self.session.userid, self.company.tz, audit=True)
 
 

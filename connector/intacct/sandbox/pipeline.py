@@ -252,15 +252,16 @@ class Pipeline:
         self.stats.count_function(call.name)
         try:
             with ctx.store.transaction():
-                if unique and ctx.store.was_executed(ctx.session.companyid, call.controlid):
+                # Marked first: a failure below rolls the mark back with the function's work.
+                first = ctx.store.mark_executed(
+                    ctx.session.companyid, call.controlid, call.name, time.time()
+                )
+                if unique and not first:
                     raise Refused(errors.already_executed(call.controlid))
                 handler = FUNCTIONS.get(call.name)
                 if handler is None:
                     raise Refused(errors.unknown_function(call.name))
                 elements = handler(ctx, call.body)
-                ctx.store.mark_executed(
-                    ctx.session.companyid, call.controlid, call.name, time.time()
-                )
         except Refused as exc:
             return _Outcome(call, "failure", errors=list(exc.errors))
         except Exception as exc:

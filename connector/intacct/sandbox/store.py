@@ -186,15 +186,12 @@ class Store:
         return self._next(f"{self.company}/{name}", start)
 
     def _next(self, name: str, start: int) -> int:
-        with self.lock:
-            row = self._exec("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()
-            value = start if row is None else row[0] + 1
-            self._exec(
-                "INSERT INTO sequences (name, value) VALUES (?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                (name, value),
-            )
-            return value
+        row = self._exec(
+            "INSERT INTO sequences (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            (name, start),
+        ).fetchone()
+        return int(row[0])
 
     # -- records ----------------------------------------------------------------------------------
 
@@ -308,12 +305,15 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def mark_executed(self, companyid: str, controlid: str, function: str, when: float) -> None:
-        self._exec(
+    def mark_executed(self, companyid: str, controlid: str, function: str, when: float) -> bool:
+        """Record a control id as executed; False when it was already. Marked inside the
+        function's own savepoint, the mark is undone with its work when the function fails."""
+        cur = self._exec(
             "INSERT OR IGNORE INTO executed (companyid, controlid, function, executed_at) "
             "VALUES (?, ?, ?, ?)",
             (companyid, controlid, function, when),
         )
+        return cur.rowcount == 1
 
     # -- sessions ----------------------------------------------------------------------------
 
