@@ -116,7 +116,43 @@ def decode(data: bytes | str) -> str:
 
 
 def check(value: Any) -> None:
-    """Refuse NaN, Infinity, lone surrogates and deep nesting anywhere in a parsed value."""
+    """Refuse NaN, Infinity, lone surrogates and deep nesting anywhere in a parsed value.
+
+    Sound input is walked once without paths; only a refused one is walked again to name
+    the value at fault (building every value's path cost more than the checks themselves).
+    """
+    if not _sound(value):
+        _refuse(value)
+
+
+def _sound(value: Any) -> bool:
+    """True when nothing in `value` would be refused."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= MAX_DEPTH and isinstance(node, dict | list) and node:
+            return False  # its items are nested too deep
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if not _sendable_text(key if isinstance(key, str) else str(key)):
+                    return False
+                if isinstance(item, str):  # the common leaf, checked without a stack entry
+                    if not _sendable_text(item):
+                        return False
+                else:
+                    stack.append((item, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+        elif isinstance(node, str):
+            if not _sendable_text(node):
+                return False
+        elif isinstance(node, float | Decimal) and not _finite(node):
+            return False
+    return True
+
+
+def _refuse(value: Any) -> None:
+    """Raise JSONTextError for the first refused value in `value`, with its path."""
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     while stack:
         node, path, depth = stack.pop()
@@ -137,6 +173,10 @@ def check(value: Any) -> None:
 
 def _finite(number: float | Decimal) -> bool:
     return number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
+
+
+def _sendable_text(text: str) -> bool:
+    return text.isascii() or _SURROGATE.search(text) is None
 
 
 def _check_text(text: str, path: str) -> None:

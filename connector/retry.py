@@ -13,7 +13,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import tenacity
 
@@ -50,7 +50,39 @@ def call_with_retries(attempt: Callable[[], T], options: CallOptions, *,
     out it is returned as is. `describe` turns a failure's message into loggable text (it
     must redact secrets). Raises the last error, or DeadlineExceeded when the deadline cut
     the retries short.
+
+    The first attempt runs bare, since most calls succeed at once and should not pay for
+    tenacity's machinery; a retryable first outcome becomes tenacity's attempt 1, so that the
+    waits, attempt counts and deadline are those of one tenacity loop.
     """
+    try:
+        first = attempt()
+    except BaseException as exc:
+        if not transient(exc):
+            raise
+        return _retried(_after(_raising(exc), attempt), options, transient, busy, describe)
+    if not busy(first):
+        return first
+    return _retried(_after(lambda: first, attempt), options, transient, busy, describe)
+
+
+def _after(first: Callable[[], T], attempt: Callable[[], T]) -> Callable[[], T]:
+    """An attempt whose first run is `first` (an outcome already had) and every later one
+    `attempt`."""
+    runs = iter((first,))
+    return lambda: next(runs, attempt)()
+
+
+def _raising(error: BaseException) -> Callable[[], Any]:
+    def again() -> Any:
+        raise error
+    return again
+
+
+def _retried(attempt: Callable[[], T], options: CallOptions,
+             transient: Callable[[BaseException], bool], busy: Callable[[T], bool],
+             describe: Callable[[str], str]) -> T:
+    """Tenacity's loop over `attempt` (whose first outcome was retryable)."""
     policy = options.retry
     backoff = (tenacity.wait_random_exponential(multiplier=max(policy.delay_ms, 100) / 1000,
                                                 max=policy.max_delay_ms / 1000)

@@ -207,3 +207,20 @@ def test_a_session_is_renewed_before_its_timeout():
         assert stats["sessions_created"] == 2
         assert stats["requests"] == 4  # two sign-ins, two creates: no refused call
     connector.close()
+
+
+def test_a_create_refused_once_by_a_busy_front_is_sent_again_with_its_controlids(fresh):
+    connector, sandbox = fresh
+    client = connector.client(sandbox.connection)
+    connector.invoke("getVendor", {"recordNo": "1"}, sandbox.connection)  # open the session
+    http, sent = client._http(), []
+    real_post = http.post
+    http.post = lambda url, data, **kwargs: sent.append(data) or real_post(url, data=data,
+                                                                           **kwargs)
+    sandbox.faults.sequence = [503]
+    out = connector.invoke("createVendor", {"vendorId": "RETRIED", "vendorName": "Once"},
+                           sandbox.connection, **FAST_RETRY)
+    assert out["data"]["_status"] == "success"
+    assert len(sent) == 2 and sent[0] == sent[1]  # the same request, control ids and all
+    assert b"<function controlid=" in sent[0]
+    assert stored_ids(sandbox, "RETRIED") == ["RETRIED"]

@@ -86,3 +86,80 @@ def test_a_sent_request_keeps_its_own_error_when_the_deadline_cuts_it_short():
 def email_date(when: dt.datetime) -> str:
     return email.utils.format_datetime(when.replace(microsecond=0) + dt.timedelta(seconds=1),
                                        usegmt=True)
+
+
+def test_a_call_that_succeeds_at_once_builds_no_retry_machinery(monkeypatch):
+    def refuse(*_, **__):
+        raise AssertionError("tenacity's Retrying was built for a call that needed no retry")
+
+    monkeypatch.setattr("connector.retry.tenacity.Retrying", refuse)
+    attempt, calls = failing()
+    options = CallOptions(retry=RetryPolicy(max_retries=3, delay_ms=1))
+    assert call_with_retries(attempt, options, transient=lambda e: True) == "done"
+    assert len(calls) == 1
+
+
+@pytest.fixture()
+def sleeps(monkeypatch):
+    """The waits the retry driver asks for, recorded instead of slept."""
+    waited: list[float] = []
+    monkeypatch.setattr("connector.retry.time.sleep", waited.append)
+    return waited
+
+
+def test_a_transient_failure_is_retried_with_the_policys_waits(sleeps, caplog):
+    errors = [TransportError(f"HTTP 502 number {n}", status=502, transient=True) for n in (1, 2)]
+    attempt, calls = failing(*errors)
+    options = CallOptions(retry=RetryPolicy(max_retries=3, delay_ms=250,
+                                            exponential_backoff=False))
+    with caplog.at_level(logging.WARNING, logger="connector.retry"):
+        assert call_with_retries(attempt, options, transient=lambda e: True) == "done"
+    assert len(calls) == 3 and sleeps == [0.25, 0.25]
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == ["retrying in 0.25 s after HTTP 502 number 1 (attempt 2 of 4)",
+                     "retrying in 0.25 s after HTTP 502 number 2 (attempt 3 of 4)"]
+
+
+def test_backoff_grows_from_the_first_failure_on(sleeps, monkeypatch):
+    monkeypatch.setattr("tenacity.wait.random.uniform", lambda low, high: high)
+    attempt, calls = failing(*[TransportError("HTTP 503", transient=True)] * 4)
+    options = CallOptions(retry=RetryPolicy(max_retries=4, delay_ms=100, max_delay_ms=10_000))
+    assert call_with_retries(attempt, options, transient=lambda e: True) == "done"
+    assert len(calls) == 5 and sleeps == pytest.approx([0.1, 0.2, 0.4, 0.8])
+
+
+def test_when_retries_run_out_the_last_failure_is_raised(sleeps):
+    errors = [TransportError(f"HTTP 502 number {n}", transient=True) for n in (1, 2, 3)]
+    attempt, calls = failing(*errors)
+    options = CallOptions(retry=RetryPolicy(max_retries=2, delay_ms=1))
+    with pytest.raises(TransportError) as caught:
+        call_with_retries(attempt, options, transient=lambda e: True)
+    assert caught.value is errors[2] and len(calls) == 3 and len(sleeps) == 2
+
+
+def test_a_failure_that_is_not_transient_is_raised_after_one_attempt(sleeps):
+    error = TransportError("HTTP 400", status=400)
+    attempt, calls = failing(error)
+    options = CallOptions(retry=RetryPolicy(max_retries=5, delay_ms=1))
+    with pytest.raises(TransportError) as caught:
+        call_with_retries(attempt, options, transient=lambda e: e.transient)
+    assert caught.value is error and len(calls) == 1 and sleeps == []
+
+
+def test_a_busy_answer_is_retried_and_the_last_one_returned_when_retries_run_out(sleeps, caplog):
+    answers = iter(["busy 1", "busy 2", "busy 3"])
+    options = CallOptions(retry=RetryPolicy(max_retries=2, delay_ms=10,
+                                            exponential_backoff=False))
+    with caplog.at_level(logging.WARNING, logger="connector.retry"):
+        result = call_with_retries(lambda: next(answers), options, transient=lambda e: True,
+                                   busy=lambda answer: answer.startswith("busy"))
+    assert result == "busy 3" and sleeps == [0.01, 0.01]
+    assert "after the gateway is busy (attempt 2 of 3)" in caplog.text
+
+
+def test_a_busy_first_answer_then_a_good_one_returns_the_good_one(sleeps):
+    answers = iter(["busy", "ok"])
+    options = CallOptions(retry=RetryPolicy(max_retries=2, delay_ms=10))
+    assert call_with_retries(lambda: next(answers), options, transient=lambda e: True,
+                             busy=lambda answer: answer == "busy") == "ok"
+    assert len(sleeps) == 1
