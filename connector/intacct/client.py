@@ -410,8 +410,8 @@ def _busy(response: Response) -> bool:
 
 
 def _session_expiry(response: Response) -> dt.datetime | None:
-    text = response.root.findtext("operation/authentication/sessiontimeout")
-    return _instant(text.strip()) if text else None
+    text = response.session_timeout().strip()
+    return _instant(text) if text else None
 
 
 @functools.lru_cache(maxsize=64)

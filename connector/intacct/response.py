@@ -99,6 +99,12 @@ class Response:
     raw: bytes
     results: list[Result]
 
+    def session_timeout(self) -> str:
+        """The authentication block's sessiontimeout text ('' when it has none)."""
+        operation = _child(self.root, "operation")
+        authentication = _child(operation, "authentication") if operation is not None else None
+        return _child_text(authentication, "sessiontimeout") if authentication is not None else ""
+
 
 def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     """Parse and check the control and authentication layers; results are returned as found."""

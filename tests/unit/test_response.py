@@ -125,3 +125,11 @@ def test_record_and_xml_modes():
     assert shaped("xml", response).startswith('<?xml version="1.0" encoding="UTF-8"?>')
     assert shaped("inputs", response, inputs={"name": "x"}) == {
         "_controlId": "a3f5bbad-6f3f-417d-a8fc-df1646581234", "name": "x"}
+
+
+def test_the_session_timeout_is_read_from_the_authentication_block():
+    assert parse_response(load("read_vendor.xml")).session_timeout() == \
+        "2024-01-11T01:15:20+00:00"
+    without = load("read_vendor.xml").replace(
+        b"<sessiontimeout>2024-01-11T01:15:20+00:00</sessiontimeout>", b"")
+    assert parse_response(without).session_timeout() == ""
