@@ -20,6 +20,9 @@ from typing import Any
 
 FORMAT = 2
 SWITCH = "CONNECTOR_MANIFEST_CACHE"
+# Entries kept: each edit of a manifest or its files writes a new one, and an old one is a
+# miss forever after; the most recently written are kept, the rest removed.
+KEEP = 32
 
 
 def cache_dir() -> Path:
@@ -94,5 +97,19 @@ def store(key: str, data: Mapping[str, Any], files: Iterable[Path]) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         os.replace(temporary, directory / f"{key}.json")
+        _evict(directory)
     except OSError:
         return
+
+
+def _evict(directory: Path) -> None:
+    """Remove all but the KEEP most recently written entries."""
+    def written(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # removed meanwhile (another process evicting)
+            return 0.0
+
+    entries = sorted(directory.glob("*.json"), key=written, reverse=True)
+    for stale in entries[KEEP:]:
+        stale.unlink(missing_ok=True)
