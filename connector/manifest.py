@@ -337,6 +337,13 @@ class _Checker:
         if error is not None:
             raise self.fail(error.absolute_path, error.message)
 
+    def found(self, relative: str) -> bool:
+        """Whether a file named by convention exists. The cache depends on it either way, so
+        one added later is seen."""
+        target = (self.path.parent / relative).resolve()
+        self.read.add(target)
+        return target.is_file()
+
     def file(self, location: list[Any], relative: str) -> Path:
         target = (self.path.parent / relative).resolve()
         if not target.is_file():
@@ -373,7 +380,7 @@ class _Checker:
         """The declared schema of what an action, data source or trigger outputs: the file
         `output_schema` names, else `schemas/outputs/{key}.json` when it exists."""
         relative = entry.get("output_schema", f"schemas/outputs/{entry['key']}.json")
-        if "output_schema" not in entry and not (self.path.parent / relative).is_file():
+        if "output_schema" not in entry and not self.found(relative):
             return None
         return self.any_schema([*where, "output_schema"], relative)
 
@@ -414,7 +421,7 @@ class _Checker:
                                                          f"input of {schema_file}")
         example = None
         example_file = entry.get("example_output", f"examples/outputs/{key}.json")
-        if "example_output" in entry or (self.path.parent / example_file).is_file():
+        if "example_output" in entry or self.found(example_file):
             example = self._json([*where, "example_output"],
                                  self.file([*where, "example_output"], example_file),
                                  example_file)
@@ -478,7 +485,7 @@ class _Checker:
         output_schema = self.output_schema(where, entry)
         example = None
         example_file = entry.get("example_output", f"examples/outputs/{key}.json")
-        if "example_output" in entry or (self.path.parent / example_file).is_file():
+        if "example_output" in entry or self.found(example_file):
             example = self._json([*where, "example_output"],
                                  self.file([*where, "example_output"], example_file),
                                  example_file)

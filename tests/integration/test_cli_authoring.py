@@ -119,3 +119,17 @@ def test_docs_authoring_is_generated_from_the_code(connector):
                    "| `el` | function |", "| `ymd` | filter |", "| `records` |",
                    "| `register_middleware` |", "connector new plugin acme-tools"):
         assert needle in text
+
+
+def test_the_cache_sees_a_file_added_where_a_convention_looks(tmp_path, cache):
+    shutil.copytree(ROOT, tmp_path / "copy", ignore=shutil.ignore_patterns(
+        "tests", "benchmarks", ".venv", ".git", "node_modules", "__pycache__", "docs"))
+    manifest = tmp_path / "copy" / "manifest.yaml"
+    output_schema = manifest.parent / "schemas" / "outputs" / "getVendor.json"
+    kept = output_schema.read_text()
+    output_schema.unlink()
+    registry = collect(plugin_manager())
+    assert load_connector(manifest, registry=registry).action("getVendor").output_schema is None
+    output_schema.write_text(kept)
+    added = load_connector(manifest, registry=registry).action("getVendor").output_schema
+    assert added is not None and added["type"] == json.loads(kept)["type"]
