@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -43,7 +44,7 @@ class SQLiteDatabase(Database):
         except sqlite3.Error as exc:
             raise _failure(f"cannot open the state at {self.path}", exc) from None
         try:
-            self._connection.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(self._connection)
             self._connection.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
             self._connection.close()
@@ -70,6 +71,21 @@ class SQLiteDatabase(Database):
     def close(self) -> None:
         with self._lock:
             self._connection.close()
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode. The switch needs the file to itself, and SQLite answers
+    "locked" at once, without its busy wait, while another process opens or writes it
+    (processes starting together): tried again until BUSY_TIMEOUT."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 class SQLiteStateStore(SQLStateStore):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from children import SPAWN, open_store, run_processes, write_polls
+from children import SPAWN, open_store, open_when_told, run_processes, write_polls
 from cryptography.fernet import Fernet
 from servers import PostgresServer
 
@@ -296,3 +296,11 @@ def test_a_feed_key_reveals_neither_identity_nor_inputs() -> None:
     assert "company-1" not in key and "secret" not in key
     assert key == feed_key("vendorChanged", "company-1/user-1", {"query": "NAME = 'secret'"})
     assert key != feed_key("vendorChanged", "company-1/user-1", {"query": "NAME = 'other'"})
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_processes_opening_a_new_state_file_at_once_all_open_it(tmp_path, attempt) -> None:
+    location = str(tmp_path / "state.sqlite3")
+    go = SPAWN.Event()
+    opened = run_processes([(open_when_told, (location, go))] * 8, before_join=go.set)
+    assert opened == ["opened"] * 8
