@@ -44,7 +44,7 @@ COMMANDS = {
     "render": "connector.cli.calls:render",
     "run": "connector.cli.calls:run",
     "picklist": "connector.cli.calls:picklist",
-    "bulk": "connector.cli.calls:bulk",
+    "bulk": "connector.cli.bulk:bulk",
     "connection": "connector.cli.connection:connection",
     "new": "connector.cli.scaffold:new",
     "serve": "connector.cli.serve:serve",
