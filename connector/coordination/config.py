@@ -231,12 +231,17 @@ def _state(location: str, key: str | None) -> Callable[[], StateStore]:
                                  f"postgresql:// URL, not {shown(location)!r}")
     path = Path(location[len("sqlite://"):]) if location.lower().startswith("sqlite://") \
         else Path(location) if location else None
+    if path is None:
+        return lambda: _opened(setting, lambda: _sqlite_store(None, cipher))
+    store = _opened(setting, lambda: _sqlite_store(path, cipher))
+    return lambda: store
+
+
+def _sqlite_store(path: Path | None, cipher: Cipher | None) -> StateStore:
+    """The SQLite state store (sqlite3 imported only by a process that opens one)."""
     from connector.coordination.sqlite_state import SQLiteStateStore
 
-    if path is None:
-        return lambda: _opened(setting, lambda: SQLiteStateStore(None, cipher))
-    store = _opened(setting, lambda: SQLiteStateStore(path, cipher))
-    return lambda: store
+    return SQLiteStateStore(path, cipher)
 
 
 def _opened(setting: str, open_store: Callable[[], StateStore]) -> StateStore:

@@ -33,4 +33,4 @@ def test_listing_and_describing_import_neither_requests_nor_jsonschema(command):
 def test_the_python_api_loads_a_connector_without_click_or_jsonschema():
     imported = _imported("-c", "from connector.core import load_connector; load_connector()")
     assert "pluggy" in imported
-    assert not imported & {"click", "jsonschema", "requests", "yaml"}
+    assert not imported & {"click", "jsonschema", "requests", "yaml", "sqlite3"}
