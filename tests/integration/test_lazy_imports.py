@@ -34,3 +34,12 @@ def test_the_python_api_loads_a_connector_without_click_or_jsonschema():
     imported = _imported("-c", "from connector.core import load_connector; load_connector()")
     assert "pluggy" in imported
     assert not imported & {"click", "jsonschema", "requests", "yaml", "sqlite3"}
+
+
+def test_a_call_s_client_and_coordination_bring_no_state_store():
+    imported = _imported("-c", (
+        "from connector.core import load_connector; c = load_connector(); "
+        "c.client({'senderId': 's', 'senderPassword': 'p', 'userId': 'u', 'companyId': 'c', "
+        "'userPassword': 'x'})"))
+    assert "connector" in imported
+    assert "sqlite3" not in imported
