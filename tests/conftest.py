@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -36,3 +37,12 @@ def sandbox():
 @pytest.fixture()
 def connection(sandbox) -> dict:
     return dict(sandbox.connection)
+
+
+@pytest.fixture()
+def copy(tmp_path) -> Path:
+    """A copy of the bundled connector to break in one place (edit it with yaml_edit.edit)."""
+    for name in ("schemas", "actions", "datasources", "examples"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "manifest.yaml", tmp_path / "manifest.yaml")
+    return tmp_path

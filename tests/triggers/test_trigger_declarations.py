@@ -4,15 +4,14 @@ a form-ready schema, and outputs (every shape) that match the declared output sc
 
 from __future__ import annotations
 
-import shutil
 import sys
 import textwrap
 from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 from click.testing import CliRunner
+from yaml_edit import edit
 
 from connector.catalog import export_catalog
 from connector.cli import main
@@ -29,19 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRIGGER = "newAndUpdatedRecords"
 
 
-@pytest.fixture
-def copy(tmp_path):
-    """A copy of the bundled connector to break in one place."""
-    for name in ("schemas", "actions", "datasources", "examples"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "manifest.yaml", tmp_path / "manifest.yaml")
-    return tmp_path
 
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def load(path: Path, protocols=None):

@@ -1,10 +1,9 @@
 """A broken manifest gives one readable error: file, line, path inside the YAML, problem."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from yaml_edit import edit
 
 from connector.errors import ManifestError
 from connector.intacct.filters import FILTERS
@@ -23,19 +22,7 @@ def index_of(data: dict, key: str) -> int:
     return next(i for i, a in enumerate(data["actions"]) if a["key"] == key)
 
 
-@pytest.fixture()
-def copy(tmp_path):
-    """A copy of the bundled connector to break in one place."""
-    for name in ("schemas", "actions", "datasources", "examples"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "manifest.yaml", tmp_path / "manifest.yaml")
-    return tmp_path
 
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def test_the_bundled_manifest_loads():
