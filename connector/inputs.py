@@ -33,7 +33,7 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from connector import jsontext
@@ -148,11 +148,17 @@ def _dates(schema: Any, value: Any) -> Any:
 
 def _dated_properties(schema: Mapping[str, Any]) -> frozenset[str]:
     """The properties whose schema has a date anywhere in it (found once per schema)."""
-    cached = _DATED.get(id(schema))
-    if cached is None or cached[0] is not schema:  # the entry keeps the schema: ids recycle
-        dated = frozenset(name for name, prop in schema["properties"].items()
-                          if _mentions_date(prop))
-        cached = _DATED[id(schema)] = (schema, dated)
+    return _per_schema(_DATED, schema, lambda: frozenset(
+        name for name, prop in schema["properties"].items() if _mentions_date(prop)))
+
+
+def _per_schema(table: dict[int, tuple[Mapping[str, Any], frozenset[str]]],
+                schema: Mapping[str, Any], find: Callable[[], frozenset[str]]
+                ) -> frozenset[str]:
+    """What `find` says of `schema`, found once: the entry keeps the schema, as ids recycle."""
+    cached = table.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = table[id(schema)] = (schema, find())
     return cached[1]
 
 
@@ -184,12 +190,9 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
 
 def _text_inputs(schema: Mapping[str, Any]) -> frozenset[str]:
     """The properties that take text as it is given (found once per schema)."""
-    cached = _TEXT.get(id(schema))
-    if cached is None or cached[0] is not schema:  # the entry keeps the schema: ids recycle
-        names = frozenset(name for name, prop in schema.get("properties", {}).items()
-                          if isinstance(prop, Mapping) and _takes_text_as_is(prop))
-        cached = _TEXT[id(schema)] = (schema, names)
-    return cached[1]
+    return _per_schema(_TEXT, schema, lambda: frozenset(
+        name for name, prop in schema.get("properties", {}).items()
+        if isinstance(prop, Mapping) and _takes_text_as_is(prop)))
 
 
 def _takes_text_as_is(schema: Mapping[str, Any]) -> bool:
