@@ -198,11 +198,22 @@ def test_dropped_connection_after_commit(client: Client) -> None:
     assert len(client.sandbox.store.find("VENDOR", VENDORID="DROP-1")) == 1
 
 
-def test_latency_is_added(client: Client) -> None:
-    client.sandbox.faults.latency_ms = 150
+def test_latency_is_the_answers_time_with_the_work_done_inside_it(client: Client) -> None:
+    client.sandbox.faults.latency_ms = 1200
     start = time.monotonic()
-    client.call("<getAPISession/>")
-    assert time.monotonic() - start >= 0.15
+    call = threading.Thread(target=client.call, args=(NEW_VENDOR.format(vid="LATE-1"),))
+    call.start()
+
+    def stored() -> list[dict[str, str]]:
+        return client.sandbox.store.find("VENDOR", VENDORID="LATE-1")
+
+    while not stored() and time.monotonic() < start + 1.0:
+        time.sleep(0.01)
+    committed_while_waiting = call.is_alive()
+    assert stored(), "committed within the latency"
+    call.join(timeout=5)
+    assert committed_while_waiting, "the answer waited for the latency after the work was done"
+    assert time.monotonic() - start >= 1.2
 
 
 def test_sessions_expire_after_n_requests(client: Client) -> None:

@@ -128,6 +128,7 @@ class Pipeline:
     # -- layers ------------------------------------------------------------------------------------
 
     def process(self, body: bytes) -> Reply:
+        arrived = time.monotonic()
         control = Control()
         support_id = request_id()
         try:
@@ -164,13 +165,16 @@ class Pipeline:
             writes = any(c.name in WRITING_FUNCTIONS for c in request.functions)
             late_seconds = self.config.late_commits.draw() if writes else 0.0
             started = self.config.clock.now()
-            if self.config.faults.latency_ms:
-                time.sleep(self.config.faults.latency_ms / 1000.0)
             if late_seconds:
                 # Stamped now, visible only once it commits: nothing is written before then.
                 time.sleep(late_seconds)
             outcomes = self._execute(request, session, company, started)
-        return Reply(200, self._response(request, session, outcomes, support_id))
+            response = self._response(request, session, outcomes, support_id)
+            # The gateway's latency is its answer's time, its own work included: the emulator's
+            # work is done inside it, not charged on top (it runs on the client's machine).
+            answer_at = arrived + self.config.faults.latency_ms / 1000.0
+            time.sleep(max(0.0, answer_at - time.monotonic()))
+        return Reply(200, response)
 
     def _authenticate(self, request: Request) -> Session | _AuthFailure:
         """The request's session, or why authentication failed."""
