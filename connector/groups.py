@@ -48,7 +48,7 @@ def ungroup(schema: Mapping[str, Any], given: dict[str, Any]) -> Ungrouped:
     """The inputs with every group object read into its members' flat inputs."""
     groups = schema.get(GROUPS)
     properties = schema.get("properties", {})
-    if not groups or not any(k in groups and k not in properties for k in given):
+    if not groups or all(k in properties for k in groups.keys() & given.keys()):
         return Ungrouped(given)
     by_group = members(schema)
     result = Ungrouped({k: v for k, v in given.items() if k not in groups or k in properties})

@@ -34,7 +34,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from connector import jsontext
 from connector.errors import InputError, InputProblem
@@ -51,10 +51,11 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _ISO_TIMESTAMP = re.compile(
     r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# The same characters as json.dumps writes them (U+0008 and U+000C in their short forms); a
-# backslash the user wrote before b or f matches too, which only costs the precise walk.
-_ESCAPED_CONTROL = re.compile(r"\\(u00(0[0-8bcef]|1[0-9a-f])|[bf])")
+# The same characters as UTF-8 bytes (which no multi-byte character contains).
+_CONTROL_BYTES = bytes(c for c in range(0x20) if chr(c) not in "\t\n\r")
+_CONTAINERS = (list, dict)
 _NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
+Found = TypeVar("Found")
 ERROR_MESSAGE = "x-error-message"
 ERROR_AT = "x-error-at"
 
@@ -78,9 +79,9 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
     problems = grouped.problems + _control_characters(schema, grouped.values)
     values = _coerce_object(schema, grouped.values, "", problems, date_formats)
     properties = schema.get("properties", {})
-    for name, prop in properties.items():
-        if name not in values and isinstance(prop, (dict, Mapping)) and "default" in prop:
-            values[name] = prop["default"]
+    for name, default in _defaults(schema).items():
+        if name not in values:
+            values[name] = default
     unknown = values.keys() - properties.keys()
     if unknown and schema.get("additionalProperties", False) is False:
         for name in sorted(unknown):
@@ -152,9 +153,8 @@ def _dated_properties(schema: Mapping[str, Any]) -> frozenset[str]:
         name for name, prop in schema["properties"].items() if _mentions_date(prop)))
 
 
-def _per_schema(table: dict[int, tuple[Mapping[str, Any], frozenset[str]]],
-                schema: Mapping[str, Any], find: Callable[[], frozenset[str]]
-                ) -> frozenset[str]:
+def _per_schema(table: dict[int, tuple[Mapping[str, Any], Found]],
+                schema: Mapping[str, Any], find: Callable[[], Found]) -> Found:
     """What `find` says of `schema`, found once: the entry keeps the schema, as ids recycle."""
     cached = table.get(id(schema))
     if cached is None or cached[0] is not schema:
@@ -175,9 +175,10 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
                    ) -> dict[str, Any]:
     properties = schema.get("properties", {})
     as_is = _text_inputs(schema)
-    for name, value in list(values.items()):
-        if type(value) is str and name in as_is:
-            continue  # the common case, and nothing to coerce
+    # Only text, lists and objects can need coercing; most text is taken as it is.
+    to_coerce = [(name, value) for name, value in values.items()
+                 if (type(value) is str and name not in as_is) or type(value) in _CONTAINERS]
+    for name, value in to_coerce:
         prop = properties.get(name)
         if isinstance(prop, (dict, Mapping)):  # dict first: it is the quicker check
             coerced = _coerce(prop, value, _join(path, name), problems, date_formats)
@@ -186,6 +187,13 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
             else:
                 values[name] = coerced
     return values
+
+
+def _defaults(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties that have a default, and their defaults (found once per schema)."""
+    return _per_schema(_DEFAULTS, schema, lambda: {
+        name: prop["default"] for name, prop in schema.get("properties", {}).items()
+        if isinstance(prop, Mapping) and "default" in prop})
 
 
 def _text_inputs(schema: Mapping[str, Any]) -> frozenset[str]:
@@ -278,11 +286,9 @@ def _key_value_list(value: Any) -> bool:
 def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
                         ) -> list[InputProblem]:
     """Every text (value or name) holding a character no text request can carry."""
-    try:  # the common case, none anywhere, told at C speed
-        if not _ESCAPED_CONTROL.search(json.dumps(values, ensure_ascii=False, default=str)):
-            return []
-    except ValueError:  # a circular value: the walk below reports what it finds
-        pass
+    text = _all_text(values).encode("utf-8", "surrogatepass")
+    if len(text.translate(None, _CONTROL_BYTES)) == len(text):  # the common case, told in C
+        return []
     problems = []
     stack: list[tuple[Any, str]] = [(values, "")]
     while stack:
@@ -301,6 +307,34 @@ def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
         elif kind is list:
             stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
     return sorted(problems, key=lambda p: p.path)
+
+
+def _all_text(values: Mapping[str, Any]) -> str:
+    """Every name and text in the inputs (checked by jsontext, so nested boundedly), and the
+    text of any other value a template would write, joined: searched once for what no text
+    request can carry."""
+    texts: list[str] = []
+    stack: list[Any] = [values]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            texts.append(node)
+        elif kind is dict or kind is list:
+            if kind is dict:
+                try:
+                    texts.append("".join(node))
+                except TypeError:  # a name that is not text
+                    texts.extend(map(str, node))
+                node = node.values()
+            for item in node:
+                if type(item) is str:
+                    texts.append(item)
+                elif type(item) is not bool and type(item) is not int and item is not None:
+                    stack.append(item)
+        elif kind is not float:
+            texts.append(str(node))
+    return "".join(texts)
 
 
 def _coerce_text(types: set[str], value: str) -> Any:
@@ -396,9 +430,10 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
 
 
 # Per schema (by identity; the entry keeps the schema), the properties that may hold dates,
-# and those that take text as it is.
+# those that take text as it is, and the defaults.
 _DATED: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
 _TEXT: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
+_DEFAULTS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
 
 
 @functools.cache

@@ -126,29 +126,32 @@ def check(value: Any) -> None:
 
 
 def _sound(value: Any) -> bool:
-    """True when nothing in `value` would be refused."""
+    """True when nothing in `value` would be refused. Its texts are gathered and checked as
+    one: text that is all ASCII, the common case, can hold no surrogate."""
+    texts: list[str] = []
     stack = [(value, 0)]
     while stack:
         node, depth = stack.pop()
         if depth >= MAX_DEPTH and isinstance(node, dict | list) and node:
             return False  # its items are nested too deep
         if isinstance(node, dict):
-            for key, item in node.items():
-                if not _sendable_text(key if isinstance(key, str) else str(key)):
-                    return False
-                if isinstance(item, str):  # the common leaf, checked without a stack entry
-                    if not _sendable_text(item):
-                        return False
-                else:
+            try:
+                texts.append("".join(node))
+            except TypeError:  # a name that is not text (YAML allows numbers)
+                texts.extend(map(str, node))
+            for item in node.values():
+                kind = type(item)
+                if kind is str:  # the common leaf, checked without a stack entry
+                    texts.append(item)
+                elif kind is not bool and kind is not int and item is not None:
                     stack.append((item, depth + 1))
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)
         elif isinstance(node, str):
-            if not _sendable_text(node):
-                return False
+            texts.append(node)
         elif isinstance(node, float | Decimal) and not _finite(node):
             return False
-    return True
+    return _sendable_text("".join(texts))
 
 
 def _refuse(value: Any) -> None:

@@ -138,6 +138,17 @@ def test_control_characters_are_refused_where_they_are():
     assert problems["lines[0].memo"].title == "Lines > Memo"
 
 
+@pytest.mark.parametrize("inputs, at", [
+    ({"vendorName": "A\x0c"}, "vendorName"),
+    ({"vendorName": "A", "lines": [{"memo": "x"}, {"memo": "\x1f"}]}, "lines[1].memo"),
+    ({"vendorName": "A", "contactDetails": {"cityInput": "\x08"}}, "contactDetails.cityInput"),
+    ({"vendorName": "A", "header": {"X-\x0b": "1"}}, "header"),
+    ({"vendorName": "é\x01"}, "vendorName"),
+])
+def test_one_control_character_anywhere_is_found(inputs, at):
+    assert set(problems_of(inputs)) == {at}
+
+
 def test_control_characters_in_names_are_refused():
     problems = problems_of({"vendorName": "A", "header": {"X-\x01": "1"}})
     assert "U+0001" in problems["header"].problem
