@@ -53,7 +53,10 @@ _ISO_TIMESTAMP = re.compile(
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # The same characters as UTF-8 bytes (which no multi-byte character contains).
 _CONTROL_BYTES = bytes(c for c in range(0x20) if chr(c) not in "\t\n\r")
-_CONTAINERS = (list, dict)
+_COERCIBLE = (str, list, dict)  # the types of value coercion may change
+# Keywords under which a text schema's value is coerced all the same.
+_AS_GIVEN_UNLESS = frozenset({"format", "x-delimiter", "x-pairs", "x-key-value", "items",
+                              "properties"})
 _NOT_GIVEN = object()  # what blank text is, where an input's only text is blank
 Found = TypeVar("Found")
 ERROR_MESSAGE = "x-error-message"
@@ -174,12 +177,12 @@ def _coerce_object(schema: Mapping[str, Any], values: dict[str, Any], path: str,
                    problems: list[InputProblem], date_formats: tuple[str, ...]
                    ) -> dict[str, Any]:
     properties = schema.get("properties", {})
-    as_is = _text_inputs(schema)
-    # Only text, lists and objects can need coercing; most text is taken as it is.
-    to_coerce = [(name, value) for name, value in values.items()
-                 if (type(value) is str and name not in as_is) or type(value) in _CONTAINERS]
+    # Only text, lists and objects can need coercing, and only for inputs that do not take
+    # text as it is (most inputs, looked past without a look at each).
+    to_coerce = [(name, value) for name in _coercible(schema)
+                 if type(value := values.get(name, _NOT_GIVEN)) in _COERCIBLE]
     for name, value in to_coerce:
-        prop = properties.get(name)
+        prop = properties[name]
         if isinstance(prop, (dict, Mapping)):  # dict first: it is the quicker check
             coerced = _coerce(prop, value, _join(path, name), problems, date_formats)
             if coerced is _NOT_GIVEN:
@@ -196,15 +199,16 @@ def _defaults(schema: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(prop, Mapping) and "default" in prop})
 
 
-def _text_inputs(schema: Mapping[str, Any]) -> frozenset[str]:
-    """The properties that take text as it is given (found once per schema)."""
-    return _per_schema(_TEXT, schema, lambda: frozenset(
+def _coercible(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    """The properties whose values may need coercing: all but those that take text as it is
+    (found once per schema)."""
+    return _per_schema(_COERCIBLE_NAMES, schema, lambda: tuple(
         name for name, prop in schema.get("properties", {}).items()
-        if isinstance(prop, Mapping) and _takes_text_as_is(prop)))
+        if not (isinstance(prop, Mapping) and _takes_text_as_is(prop))))
 
 
 def _takes_text_as_is(schema: Mapping[str, Any]) -> bool:
-    return schema.get("type") == "string" and "format" not in schema
+    return schema.get("type") == "string" and not _AS_GIVEN_UNLESS.intersection(schema)
 
 
 def _coerce(schema: Mapping[str, Any], value: Any, path: str,
@@ -430,9 +434,9 @@ def _dedupe(problems: list[InputProblem]) -> list[InputProblem]:
 
 
 # Per schema (by identity; the entry keeps the schema), the properties that may hold dates,
-# those that take text as it is, and the defaults.
+# those whose values may need coercing, and the defaults.
 _DATED: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
-_TEXT: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
+_COERCIBLE_NAMES: dict[int, tuple[Mapping[str, Any], tuple[str, ...]]] = {}
 _DEFAULTS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
 
 

@@ -106,7 +106,7 @@ class _CompanySlots:
     def __init__(self) -> None:
         self.held = 0
         self.line: deque[object] = deque()
-        self.changed = threading.Condition()
+        self.changed = threading.Condition(threading.Lock())
 
     def take(self, limit: int, wait: float) -> bool:
         with self.changed:
@@ -128,7 +128,25 @@ class _CompanySlots:
     def give_back(self) -> None:
         with self.changed:
             self.held -= 1
-            self.changed.notify_all()
+            if self.line:  # only those in line wait
+                self.changed.notify_all()
+
+
+class _Hold:
+    """One slot of a company, taken on entering and given back on leaving (a plain class:
+    every request goes through it, and a generator's context manager costs more)."""
+
+    __slots__ = ("company", "limit", "slots", "wait")
+
+    def __init__(self, slots: _CompanySlots, company: str, limit: int, wait: float) -> None:
+        self.slots, self.company, self.limit, self.wait = slots, company, limit, wait
+
+    def __enter__(self) -> None:
+        if not self.slots.take(self.limit, self.wait):
+            raise slot_timeout(self.company, self.limit, self.wait)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.slots.give_back()
 
 
 class LocalCoordinator:
@@ -144,17 +162,14 @@ class LocalCoordinator:
         self._fences: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    @contextmanager
-    def slot(self, company: str, limit: int, *, wait: float, lease: float) -> Iterator[None]:
+    def slot(self, company: str, limit: int, *, wait: float, lease: float
+             ) -> AbstractContextManager[None]:
         key = slot_key(company, limit, wait, lease)
-        with self._lock:
-            slots = self._companies.setdefault(key, _CompanySlots())
-        if not slots.take(limit, wait):
-            raise slot_timeout(company, limit, wait)
-        try:
-            yield
-        finally:
-            slots.give_back()
+        slots = self._companies.get(key)
+        if slots is None:
+            with self._lock:
+                slots = self._companies.setdefault(key, _CompanySlots())
+        return _Hold(slots, company, limit, wait)
 
     @contextmanager
     def lease(self, name: str, ttl: float, *, wait: float = 0) -> Iterator[Lease]:

@@ -114,11 +114,11 @@ def get_or_sign_in(cache: SessionCache, coordinator: Coordinator, key: str,
     two sessions cost less than no answer. The lease's ttl is `wait` (at least 1 s): nobody
     waits for it longer anyway.
     """
-    check_seconds("margin", margin, zero=True)
-    check_seconds("max_age", max_age)
     found = cache.get(key)
     if found is not None:
         return found
+    check_seconds("margin", margin, zero=True)
+    check_seconds("max_age", max_age)
     with ExitStack() as stack:
         with suppress(LeaseBusy):  # waited long enough: sign in without it
             stack.enter_context(coordinator.lease(f"sign-in:{key}", max(wait, 1.0), wait=wait))

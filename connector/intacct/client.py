@@ -310,23 +310,9 @@ class IntacctClient:
             _raise_http(http)
         return read(http.content, http_status=http.status_code)
 
-    @contextlib.contextmanager
-    def _slot(self, options: CallOptions) -> Iterator[None]:
+    def _slot(self, options: CallOptions) -> _Slot:
         """One of the company's request slots, waited for no longer than the call allows."""
-        wait = _bounded_wait(options)
-        started = time.monotonic()
-        try:
-            with self._coordination.coordinator.slot(self._company, self._concurrency, wait=wait,
-                                                     lease=self._coordination.slot_lease):
-                telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
-                yield
-        except SlotTimeout:
-            telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
-            if wait < options.slot_wait_s:
-                raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
-                                       f"company {self._company}'s request slots; nothing was "
-                                       "sent") from None
-            raise
+        return _Slot(self._coordination, self._company, self._concurrency, options)
 
     def _exchange(self, url: str, payload: bytes, headers: Mapping[str, str],
                   timeout: float) -> requests.Response:
@@ -435,6 +421,40 @@ def session_key(connection: Mapping[str, Any], secret: bytes) -> str:
     identity.append(sorted(connection.get("allowedEndpointHosts") or []))
     digest = hmac.new(secret, json.dumps(identity).encode(), hashlib.sha256).hexdigest()
     return "intacct:" + digest[:40]
+
+
+class _Slot:
+    """A company's request slot for one request: entering waits for it (reporting the wait),
+    and a wait cut short by the call's deadline says so."""
+
+    __slots__ = ("company", "coordination", "hold", "limit", "options")
+
+    def __init__(self, coordination: Coordination, company: str, limit: int,
+                 options: CallOptions) -> None:
+        self.coordination, self.company, self.limit = coordination, company, limit
+        self.options = options
+        self.hold: contextlib.AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> None:
+        wait = _bounded_wait(self.options)
+        started = time.monotonic()
+        hold = self.coordination.coordinator.slot(self.company, self.limit, wait=wait,
+                                                  lease=self.coordination.slot_lease)
+        try:
+            hold.__enter__()
+        except SlotTimeout:
+            telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
+            if wait < self.options.slot_wait_s:
+                raise DeadlineExceeded(f"the call's deadline passed while waiting for one of "
+                                       f"company {self.company}'s request slots; nothing was "
+                                       "sent") from None
+            raise
+        self.hold = hold
+        telemetry.slot_wait(PROTOCOL, time.monotonic() - started)  # telemetry: slot wait
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self.hold is not None:
+            self.hold.__exit__(*exc_info)
 
 
 def _bounded_wait(options: CallOptions) -> float:

@@ -57,8 +57,12 @@ def build_request(*, sender_id: str, sender_password: str, controlid: str,
                        ("password", auth.password))
         if auth.entity_id:
             credentials += (("locationid", auth.entity_id),)
-    values = [value for _, value in control + credentials] + [i for i, _ in functions]
-    if not all(isinstance(v, str) and _PLAIN.fullmatch(v) for v in values):
+    try:
+        plain = _PLAIN.fullmatch("".join([*(value for _, value in control + credentials),
+                                          *(i for i, _ in functions)]))
+    except TypeError:  # a value that is not text: the tree says what it makes of it
+        plain = None
+    if plain is None:
         return _request_tree(control, auth, credentials, functions, transaction)
     parts = ["<?xml version='1.0' encoding='UTF-8'?>\n<request><control>",
              *(f"<{tag}>{value}</{tag}>" for tag, value in control),

@@ -8,7 +8,6 @@ ids, which uniqueid makes safe) and marked as sent.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,12 +43,9 @@ class Result:
     controlid: str
     element: etree._Element
     errors: list[ErrorDetail] = field(default_factory=list)
+    data: etree._Element | None = None  # its <data>
     # A page's records, read as they were parsed (parse_page): their elements are gone.
     read_records: list[Any] | None = None
-
-    @functools.cached_property
-    def data(self) -> etree._Element | None:
-        return _child(self.element, "data")  # looked up once: the element is never edited
 
     @property
     def already_applied(self) -> bool:
@@ -98,19 +94,20 @@ class Response:
     root: etree._Element
     raw: bytes
     results: list[Result]
+    authentication: etree._Element | None = None
 
     def session_timeout(self) -> str:
         """The authentication block's sessiontimeout text ('' when it has none)."""
-        operation = _child(self.root, "operation")
-        authentication = _child(operation, "authentication") if operation is not None else None
-        return _child_text(authentication, "sessiontimeout") if authentication is not None else ""
+        if self.authentication is None:
+            return ""
+        return _child_text(self.authentication, "sessiontimeout")
 
 
 def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     """Parse and check the control and authentication layers; results are returned as found."""
     root = _document(raw, http_status, lambda: parse_document(
         raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES))
-    return Response(root=root, raw=raw, results=_results(root, raw))
+    return Response(root, raw, *_results(root, raw))
 
 
 def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
@@ -135,38 +132,51 @@ def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
 
     root = _document(raw, http_status, lambda: parse_pruned(
         raw, tag, take, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES))
-    results = _results(root, raw)
+    results, authentication = _results(root, raw)
     for data, records in pages:
         if len(data):  # records under another name, that were not read: read as a whole
             return parse_response(raw, http_status=http_status)
         for result in results:
             if result.data is data:
                 result.read_records = records
-    return Response(root=root, raw=raw, results=results)
+    return Response(root, raw, results, authentication)
 
 
-def _results(root: etree._Element, raw: bytes) -> list[Result]:
-    """Each function's result, once the control and authentication layers are checked."""
-    control = _required(root, "control", raw)
+def _results(root: etree._Element, raw: bytes
+             ) -> tuple[list[Result], etree._Element | None]:
+    """Each function's result and the authentication block, once the control and
+    authentication layers are checked."""
+    top = _first_children(root)
+    control = top.get("control")
+    if control is None:
+        raise ResponseFormatError("the gateway response has no <control> block",
+                                  raw_response=_text(raw[:8000])[:2000])
     if _status(control) != "success":
-        raise ControlError(errors_of(_child(root, "errormessage")), _text(raw))
-    operation = _child(root, "operation")
+        raise ControlError(errors_of(top.get("errormessage")), _text(raw))
+    operation = top.get("operation")
     if operation is None:
         # A control-level answer with no operation (e.g. a refused request) carries its errors
         # beside the control block.
-        errors = errors_of(_child(root, "errormessage"))
+        errors = errors_of(top.get("errormessage"))
         if errors:
             raise ControlError(errors, _text(raw))
         raise ResponseFormatError("the gateway response has no operation block",
                                   raw_response=_text(raw[:8000])[:2000])
-    authentication = _child(operation, "authentication")
+    results: list[Result] = []
+    inside: dict[Any, etree._Element] = {}  # the first authentication and errormessage
+    for child in operation:
+        if child.tag == "result":
+            results.append(_result(child))
+        elif child.tag not in inside:
+            inside[child.tag] = child
+    authentication = inside.get("authentication")
     if authentication is not None and _status(authentication) != "success":
         raise AuthenticationError(
             errors_of(_child(authentication, "errormessage"))
-            or errors_of(_child(operation, "errormessage")), _text(raw))
-    if authentication is None and _child(operation, "errormessage") is not None:
-        raise AuthenticationError(errors_of(_child(operation, "errormessage")), _text(raw))
-    return [_result(r) for r in operation.iterchildren("result")]
+            or errors_of(inside.get("errormessage")), _text(raw))
+    if authentication is None and inside.get("errormessage") is not None:
+        raise AuthenticationError(errors_of(inside["errormessage"]), _text(raw))
+    return results, authentication
 
 
 def first_failure(results: list[Result]) -> Result | None:
@@ -214,29 +224,29 @@ def _record_tag(raw: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
-def _required(root: etree._Element, tag: str, raw: bytes) -> etree._Element:
-    element = _child(root, tag)
-    if element is None:
-        raise ResponseFormatError(f"the gateway response has no <{tag}> block",
-                                  raw_response=_text(raw[:8000])[:2000])
-    return element
-
-
 def _text(raw: bytes) -> str:
     """The response as text, for an error (decoded only then: a page is megabytes)."""
     return raw.decode("utf-8", errors="replace")
 
 
+def _first_children(element: etree._Element) -> dict[Any, etree._Element]:
+    """The first child of each tag, found in one pass."""
+    first: dict[Any, etree._Element] = {}
+    for child in element:
+        if child.tag not in first:
+            first[child.tag] = child
+    return first
+
+
 def _result(element: etree._Element) -> Result:
-    first: dict[str, etree._Element] = {}
-    for child in element:  # one pass for the four children a result is read for
-        first.setdefault(child.tag, child)
+    first = _first_children(element)  # the five children a result is read for
     return Result(
         status=_text_of(first.get("status")).strip().lower(),
         function=_text_of(first.get("function")),
         controlid=_text_of(first.get("controlid")),
         element=element,
         errors=errors_of(first.get("errormessage")),
+        data=first.get("data"),
     )
 
 
