@@ -74,12 +74,12 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
     if given is not None and not isinstance(given, Mapping):
         raise InputError(action, [InputProblem("", "Inputs", "must be a JSON object of inputs")])
     try:
-        jsontext.check(dict(given or {}))
+        text = jsontext.check(dict(given or {}))
     except jsontext.JSONTextError as exc:
         raise InputError(action, [InputProblem(exc.path, _title(schema, _parts(exc.path)),
                                                exc.problem)]) from None
     grouped = ungroup(schema, dict(given or {}))
-    problems = grouped.problems + _control_characters(schema, grouped.values)
+    problems = grouped.problems + _control_characters(schema, grouped.values, text)
     values = _coerce_object(schema, grouped.values, "", problems, date_formats)
     properties = schema.get("properties", {})
     for name, default in _defaults(schema).items():
@@ -287,11 +287,12 @@ def _key_value_list(value: Any) -> bool:
         and isinstance(item["key"], str) for item in value)
 
 
-def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
+def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any], text: str
                         ) -> list[InputProblem]:
-    """Every text (value or name) holding a character no text request can carry."""
-    text = _all_text(values).encode("utf-8", "surrogatepass")
-    if len(text.translate(None, _CONTROL_BYTES)) == len(text):  # the common case, told in C
+    """Every text (value or name) holding a character no text request can carry; `text` is
+    all of the inputs' text (jsontext.check's), which tells the common case, none, in C."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw.translate(None, _CONTROL_BYTES)) == len(raw):
         return []
     problems = []
     stack: list[tuple[Any, str]] = [(values, "")]
@@ -311,34 +312,6 @@ def _control_characters(schema: Mapping[str, Any], values: Mapping[str, Any]
         elif kind is list:
             stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
     return sorted(problems, key=lambda p: p.path)
-
-
-def _all_text(values: Mapping[str, Any]) -> str:
-    """Every name and text in the inputs (checked by jsontext, so nested boundedly), and the
-    text of any other value a template would write, joined: searched once for what no text
-    request can carry."""
-    texts: list[str] = []
-    stack: list[Any] = [values]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is str:
-            texts.append(node)
-        elif kind is dict or kind is list:
-            if kind is dict:
-                try:
-                    texts.append("".join(node))
-                except TypeError:  # a name that is not text
-                    texts.extend(map(str, node))
-                node = node.values()
-            for item in node:
-                if type(item) is str:
-                    texts.append(item)
-                elif type(item) is not bool and type(item) is not int and item is not None:
-                    stack.append(item)
-        elif kind is not float:
-            texts.append(str(node))
-    return "".join(texts)
 
 
 def _coerce_text(types: set[str], value: str) -> Any:

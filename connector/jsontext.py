@@ -115,25 +115,29 @@ def decode(data: bytes | str) -> str:
                                 f"{exc.start})") from None
 
 
-def check(value: Any) -> None:
-    """Refuse NaN, Infinity, lone surrogates and deep nesting anywhere in a parsed value.
+def check(value: Any) -> str:
+    """Refuse NaN, Infinity, lone surrogates and deep nesting anywhere in a parsed value, and
+    return its texts joined (names, strings and the text of any value but a number), for a
+    caller with a rule of its own about text.
 
     Sound input is walked once without paths; only a refused one is walked again to name
     the value at fault (building every value's path cost more than the checks themselves).
     """
-    if not _sound(value):
+    texts = _texts(value)
+    if texts is None:
         _refuse(value)
+    return texts or ""
 
 
-def _sound(value: Any) -> bool:
-    """True when nothing in `value` would be refused. Its texts are gathered and checked as
-    one: text that is all ASCII, the common case, can hold no surrogate."""
+def _texts(value: Any) -> str | None:
+    """The texts of `value` joined, or None when something in it would be refused. They are
+    checked as one: text that is all ASCII, the common case, can hold no surrogate."""
     texts: list[str] = []
     stack = [(value, 0)]
     while stack:
         node, depth = stack.pop()
         if depth >= MAX_DEPTH and isinstance(node, dict | list) and node:
-            return False  # its items are nested too deep
+            return None  # its items are nested too deep
         if isinstance(node, dict):
             try:
                 texts.append("".join(node))
@@ -149,9 +153,13 @@ def _sound(value: Any) -> bool:
             stack.extend((item, depth + 1) for item in node)
         elif isinstance(node, str):
             texts.append(node)
-        elif isinstance(node, float | Decimal) and not _finite(node):
-            return False
-    return _sendable_text("".join(texts))
+        elif isinstance(node, float | Decimal):
+            if not _finite(node):
+                return None
+        elif not isinstance(node, int) and node is not None:
+            texts.append(str(node))  # a date, say: a request carries its text
+    text = "".join(texts)
+    return text if _sendable_text(text) else None
 
 
 def _refuse(value: Any) -> None:
