@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from connector.calls import OVERRIDES, Call, CallOptions, Outcome, OutputSpec
@@ -48,6 +49,7 @@ from connector.manifest import load_manifest as _load_manifest
 from connector.paging import Page, decode, encode, fingerprint
 from connector.plugins import Registered, Registry, collect, plugin_manager
 from connector.protocol import Client, ConnectorProtocol, Result, Search
+from connector.settings import Settings
 from connector.shaping import resolve_option
 
 PAGE = "page"  # the output mode of one page's raw records, for picklist_page and records_page
@@ -94,6 +96,7 @@ class Connector:
         # The last connection looked up, a copy of it once it came twice, and its client: a
         # caller that passes the same connection call after call has it compared, not hashed.
         self._last_client: tuple[Mapping[str, Any], dict[str, Any] | None, Client] | None = None
+        self._default_options: tuple[Settings, CallOptions] | None = None
 
     @property
     def key(self) -> str:
@@ -196,6 +199,14 @@ class Connector:
 
     def options(self, **overrides: Any) -> CallOptions:
         """How a call is sent: the manifest's settings, with the given overrides."""
+        if not overrides:  # the common case: the settings' own options, made once per settings
+            made = self._default_options
+            if made is None or made[0] is not self.settings:
+                made = self._default_options = (self.settings, self._options({}))
+            return made[1]
+        return self._options(overrides)
+
+    def _options(self, overrides: dict[str, Any]) -> CallOptions:
         unknown = sorted(set(overrides) - OVERRIDES)
         if unknown:
             raise TypeError(f"unknown call option {unknown[0]!r}{_suggest(unknown[0], OVERRIDES)}"
@@ -204,7 +215,7 @@ class Connector:
         controlids = overrides.get("controlids")
         return CallOptions(
             retry=self.settings.retry.merged(overrides) if overrides else self.settings.retry,
-            headers=dict(overrides.get("headers") or {}),
+            headers=MappingProxyType(dict(overrides.get("headers") or {})),
             transaction=bool(overrides.get("transaction", False)),
             slot_wait_s=overrides.get("slot_wait_ms", self.settings.slot_wait_ms) / 1000,
             deadline=None if deadline_ms is None else time.monotonic() + deadline_ms / 1000,
