@@ -1,19 +1,19 @@
 """B4: 10,000 createVendor through the bulk runtime against the gateway's own limits.
 
-The sandbox runs in its own process (in memory) with a latency added to every request (0, 50
-and 200 ms) and a limit of 2 concurrent requests per company, as Intacct's default. The bound
-is 2 requests x 100 functions / latency: 1,000 records per second at 200 ms, 4,000 at 50 ms,
-none at 0 ms. A run reaches it only if it sends full batches of 100, keeps both slots busy, and
-prepares the next batch while the gateway works. The requests are timed too: how busy the two
-slots were (the time requests were in flight, over the run's time), what the gateway takes per
-request (latency plus its own work) and how long a slot stayed free between an answer and the
-next request, which give the ceiling this gateway allows.
+The sandbox runs in its own process (in memory) as a gateway whose answers take 0, 50 or 200
+ms, with a limit of 2 concurrent requests per company, as Intacct's default. The bound is 2
+requests x 100 functions / latency: 1,000 records per second at 200 ms, 4,000 at 50 ms, none at
+0 ms. A run reaches it only if it sends full batches of 100, keeps both slots busy, and prepares
+the next batch while the gateway works. The requests are timed too: how busy the two slots were
+(the time requests were in flight, over the run's time), what a request takes beyond the
+latency, and how long a slot stayed free between an answer and the next request, which give the
+ceiling this gateway allows.
 
-The sandbox adds the latency to its own work (parsing, checking and storing 100 vendors, on the
-same two cores as the client), as a real gateway's answer takes the network's time plus its
-own. The nominal bound counts the latency alone, so it is a bound for a gateway that does no
-work; "gateway_bound_per_second" counts what this gateway took per request (2 x 100 / request
-time), and its share says how well the client kept both slots busy with full requests.
+The sandbox's latency is its answer's time from a request's arrival, its own work (parsing,
+checking and storing 100 vendors, on the same two cores as the client) done within it, as a
+gateway's latency includes its work; "gateway_bound_per_second" counts what a request took
+(2 x 100 / request time), and its share says how well the client kept both slots busy with full
+requests.
 
     python benchmarks/bulk_throughput.py [--records 10000] [--latency-ms 200]
 """

@@ -100,8 +100,9 @@ class Pipeline:
 
     # -- entry point -------------------------------------------------------------------------------
 
-    def handle_post(self, body: bytes) -> Reply:
-        """Answer one gateway POST, applying the configured faults around the real work."""
+    def handle_post(self, body: bytes, arrived: float) -> Reply:
+        """Answer one gateway POST, applying the configured faults around the real work.
+        `arrived` (time.monotonic()) is when the request came in: the latency counts from it."""
         fault = self.config.faults.draw()
         if fault.kind == faults.STATUS_BEFORE:
             return Reply(fault.status, b"Service temporarily unavailable\n", "text/plain")
@@ -114,7 +115,7 @@ class Pipeline:
             refusal = errors.rate_limited(request_id())
             return Reply(refusal.status, gateway_failure(refusal),
                          headers={"Retry-After": str(retry_after)})
-        reply = self.process(body)
+        reply = self.process(body, arrived)
         if fault.kind == faults.LOST_AFTER:
             return Reply(524, faults.cloudflare_page(524), "text/html")
         if fault.kind == faults.DROP_AFTER:
@@ -127,8 +128,7 @@ class Pipeline:
 
     # -- layers ------------------------------------------------------------------------------------
 
-    def process(self, body: bytes) -> Reply:
-        arrived = time.monotonic()
+    def process(self, body: bytes, arrived: float) -> Reply:
         control = Control()
         support_id = request_id()
         try:

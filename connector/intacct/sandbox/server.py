@@ -7,6 +7,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,6 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._refuse(405, Allow="POST")
 
     def do_POST(self) -> None:
+        arrived = time.monotonic()  # the request's headers are read; its latency starts here
         if urlsplit(self.path).path != GATEWAY_PATH:
             self._send(Reply(404, b"Not found\n", "text/plain"))
             return
@@ -78,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(413)
             return
         try:
-            reply = pipeline.handle_post(self.rfile.read(length))
+            reply = pipeline.handle_post(self.rfile.read(length), arrived)
         except Exception:
             log.exception("gateway failed outside any function")
             reply = Reply(200, control_failure(Control(), [errors.internal_error("gateway error")]))
