@@ -206,11 +206,9 @@ class Records:
             record.update({k: v for k, v in totals.items() if k not in data})
         self._created(odef, record)
         record["WHENMODIFIED"] = self.stamp
-        recordno = self.store.insert(odef.name, record, id_value=id_value)
+        stored = self.store.add(odef.name, record, id_value=id_value)
         if odef.lines is not None:
-            self._write_lines(odef, recordno, record, lines or [])
-        stored = self.store.get(odef.name, recordno)
-        assert stored is not None
+            self._write_lines(odef, int(stored["RECORDNO"]), record, lines or [])
         self._trail(odef, stored, "Created")
         return stored
 

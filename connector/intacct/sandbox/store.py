@@ -17,8 +17,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from .config import DEFAULT_COMPANY_ID
@@ -81,6 +80,65 @@ class _Connection:
         self.conn.executescript(_INDEXES)
         _restamp(self.conn)
         self.depth = 0
+        # Sequence numbers taken in the open transaction: name -> (last taken, value in the
+        # table). The first take of a name writes the table (and so holds the write lock);
+        # later takes count here, and the table gets the last one when the transaction ends.
+        self.taken: dict[str, tuple[int, int]] = {}
+
+    def save_taken(self) -> None:
+        """Write the last number taken of each sequence into the table (inside the
+        transaction, just before it commits)."""
+        for name, (last, stored) in self.taken.items():
+            if last != stored:
+                self.conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (last, name))
+        self.taken = {}
+
+
+class _Savepoint:
+    """One level of ``Store.transaction``: a savepoint, released on success and rolled back
+    (with the sequence numbers taken inside it) on an exception; the outermost level commits."""
+
+    __slots__ = ("db", "name", "taken")
+
+    def __init__(self, db: _Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        db = self.db
+        db.lock.acquire()
+        try:
+            self.name = f"sp{db.depth}"
+            db.conn.execute(f"SAVEPOINT {self.name}")
+        except BaseException:
+            db.lock.release()
+            raise
+        self.taken = dict(db.taken)
+        db.depth += 1
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        db = self.db
+        try:
+            db.depth -= 1
+            if exc_type is None:
+                try:
+                    if db.depth == 0:
+                        db.save_taken()
+                except BaseException:
+                    self._roll_back()
+                    raise
+                db.conn.execute(f"RELEASE {self.name}")
+            else:
+                self._roll_back()
+        finally:
+            db.lock.release()
+
+    def _roll_back(self) -> None:
+        db = self.db
+        db.taken = self.taken
+        db.conn.execute(f"ROLLBACK TO {self.name}")
+        db.conn.execute(f"RELEASE {self.name}")
+        if db.depth == 0:
+            db.taken = {}
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -155,25 +213,10 @@ class Store:
 
     # -- transactions -------------------------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """All-or-nothing block; nests through savepoints so a function inside an operation-level
         transaction can fail alone or take the whole operation down with it."""
-        with self.lock:
-            db = self._db
-            name = f"sp{db.depth}"
-            db.conn.execute(f"SAVEPOINT {name}")
-            db.depth += 1
-            try:
-                yield
-            except BaseException:
-                db.conn.execute(f"ROLLBACK TO {name}")
-                db.conn.execute(f"RELEASE {name}")
-                raise
-            else:
-                db.conn.execute(f"RELEASE {name}")
-            finally:
-                db.depth -= 1
+        return _Savepoint(self._db)
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self.lock:
@@ -186,12 +229,21 @@ class Store:
         return self._next(f"{self.company}/{name}", start)
 
     def _next(self, name: str, start: int) -> int:
-        row = self._exec(
-            "INSERT INTO sequences (name, value) VALUES (?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-            (name, start),
-        ).fetchone()
-        return int(row[0])
+        db = self._db
+        with db.lock:
+            taken = db.taken.get(name) if db.depth else None
+            if taken is not None:
+                value = taken[0] + 1
+                db.taken[name] = (value, taken[1])
+                return value
+            value = int(self._exec(
+                "INSERT INTO sequences (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+                (name, start),
+            ).fetchone()[0])
+            if db.depth:
+                db.taken[name] = (value, value)
+            return value
 
     # -- records ----------------------------------------------------------------------------------
 
@@ -204,9 +256,22 @@ class Store:
         line_no: int | None = None,
     ) -> int:
         """Store a new record, assigning its RECORDNO; returns the RECORDNO."""
+        return int(self.add(obj, data, id_value, parent, line_no)["RECORDNO"])
+
+    def add(
+        self,
+        obj: str,
+        data: Record,
+        id_value: str | None = None,
+        parent: tuple[str, int] | None = None,
+        line_no: int | None = None,
+    ) -> Record:
+        """Store a new record, assigning its RECORDNO; returns the record as stored (what a
+        read of it would give, without reading it back)."""
         with self.lock:
             recordno = self._next(f"recordno:{obj}", start=_recordno_start(obj))
-            data = {"RECORDNO": str(recordno), **{k: v for k, v in data.items() if k != "RECORDNO"}}
+            stored = {"RECORDNO": "", **data}  # RECORDNO first, whatever data held
+            stored["RECORDNO"] = str(recordno)
             self._exec(
                 "INSERT INTO records (company, object, recordno, id, parent_object, "
                 "parent_recordno, line_no, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -218,10 +283,10 @@ class Store:
                     parent[0] if parent else None,
                     parent[1] if parent else None,
                     line_no,
-                    json.dumps(data),
+                    json.dumps(stored),
                 ),
             )
-            return recordno
+            return stored
 
     def replace(self, obj: str, recordno: int, data: Record, id_value: str | None) -> None:
         self._exec(
