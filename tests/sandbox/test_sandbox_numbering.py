@@ -88,3 +88,41 @@ def test_committed_numbers_are_not_reused_by_another_connection_to_the_file(
     finally:
         first.close()
         second.close()
+
+
+def test_a_read_in_the_same_request_sees_the_trail_rows_of_the_writes_before_it(
+        client: Client) -> None:
+    reply = client.call(
+        _create("R-1"), _create("R-2"),
+        "<readByQuery><object>AUDITHISTORY</object><fields>OBJECTDESC,ACCESSMODE</fields>"
+        "<query>OBJECTDESC LIKE 'R-%'</query><pagesize>10</pagesize></readByQuery>",
+        _create("R-3"))
+    rows = reply.result(2).findall("data/audithistory")
+    assert [(r.findtext("OBJECTDESC"), r.findtext("ACCESSMODE")) for r in rows] == [
+        ("R-1", "Created"), ("R-2", "Created")]
+    assert [r["OBJECTDESC"] for r in client.sandbox.store.all("AUDITHISTORY")][-3:] == [
+        "R-1", "R-2", "R-3"]
+
+
+def test_trail_rows_held_back_are_written_once_and_only_if_their_savepoint_holds() -> None:
+    store = Store()
+    try:
+        before = store.count("AUDITHISTORY")
+        with store.transaction():
+            kept = store.add_later("AUDITHISTORY", {"OBJECTDESC": "kept"})
+            try:
+                with store.transaction():
+                    store.add_later("AUDITHISTORY", {"OBJECTDESC": "dropped"})
+                    assert store.count("AUDITHISTORY") == before + 2  # a read writes them
+                    raise RuntimeError("the function fails")
+            except RuntimeError:
+                pass
+            after = store.add_later("AUDITHISTORY", {"OBJECTDESC": "after"})
+        rows = store.all("AUDITHISTORY")[before:]
+        assert [r["OBJECTDESC"] for r in rows] == ["kept", "after"]
+        assert rows == [kept, after]
+        assert int(after["RECORDNO"]) == int(kept["RECORDNO"]) + 1
+        outside = store.add_later("AUDITHISTORY", {"OBJECTDESC": "outside"})
+        assert store.all("AUDITHISTORY")[-1] == outside  # no transaction: written at once
+    finally:
+        store.close()

@@ -176,7 +176,7 @@ class Records:
         if not self.audit or odef.name not in OBJECTS:
             return
         desc = record.get(odef.id_field or "RECORDID") or record.get("RECORDID") or ""
-        self.store.insert(AUDIT_HISTORY.name, {
+        self.store.add_later(AUDIT_HISTORY.name, {
             "OBJECTTYPE": odef.name.lower(),
             "OBJECTKEY": str(record["RECORDNO"]),
             "OBJECTDESC": str(desc),

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from .config import DEFAULT_COMPANY_ID
+from .pending import Pending
 
 Record = dict[str, Any]
 
@@ -57,6 +58,11 @@ CREATE TABLE IF NOT EXISTS executed (
 );
 """
 
+_INSERT_RECORD = (
+    "INSERT INTO records (company, object, recordno, id, parent_object, parent_recordno, "
+    "line_no, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS records_by_company ON records (company, object, recordno);
 CREATE INDEX IF NOT EXISTS records_by_company_id ON records (company, object, id);
@@ -80,25 +86,22 @@ class _Connection:
         self.conn.executescript(_INDEXES)
         _restamp(self.conn)
         self.depth = 0
-        # Sequence numbers taken in the open transaction: name -> (last taken, value in the
-        # table). The first take of a name writes the table (and so holds the write lock);
-        # later takes count here, and the table gets the last one when the transaction ends.
-        self.taken: dict[str, tuple[int, int]] = {}
+        self.pending = Pending()  # what the open transaction has not written yet
 
-    def save_taken(self) -> None:
-        """Write the last number taken of each sequence into the table (inside the
-        transaction, just before it commits)."""
-        for name, (last, stored) in self.taken.items():
-            if last != stored:
-                self.conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (last, name))
-        self.taken = {}
+    def write_pending(self) -> None:
+        """Write what the transaction held back (inside it, just before it commits)."""
+        self.conn.executemany(_INSERT_RECORD, self.pending.release_rows())
+        self.conn.executemany("UPDATE sequences SET value = ? WHERE name = ?",
+                              self.pending.changed_numbers())
+        self.pending = Pending()
 
 
 class _Savepoint:
     """One level of ``Store.transaction``: a savepoint, released on success and rolled back
-    (with the sequence numbers taken inside it) on an exception; the outermost level commits."""
+    (with what it held back) on an exception; the outermost level writes what was held back and
+    commits."""
 
-    __slots__ = ("db", "name", "taken")
+    __slots__ = ("db", "name", "saved")
 
     def __init__(self, db: _Connection) -> None:
         self.db = db
@@ -112,7 +115,7 @@ class _Savepoint:
         except BaseException:
             db.lock.release()
             raise
-        self.taken = dict(db.taken)
+        self.saved = db.pending.copy()
         db.depth += 1
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
@@ -122,7 +125,7 @@ class _Savepoint:
             if exc_type is None:
                 try:
                     if db.depth == 0:
-                        db.save_taken()
+                        db.write_pending()
                 except BaseException:
                     self._roll_back()
                     raise
@@ -134,11 +137,9 @@ class _Savepoint:
 
     def _roll_back(self) -> None:
         db = self.db
-        db.taken = self.taken
+        db.pending = self.saved if db.depth else Pending()
         db.conn.execute(f"ROLLBACK TO {self.name}")
         db.conn.execute(f"RELEASE {self.name}")
-        if db.depth == 0:
-            db.taken = {}
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -231,10 +232,8 @@ class Store:
     def _next(self, name: str, start: int) -> int:
         db = self._db
         with db.lock:
-            taken = db.taken.get(name) if db.depth else None
-            if taken is not None:
-                value = taken[0] + 1
-                db.taken[name] = (value, taken[1])
+            value = db.pending.next_number(name) if db.depth else None
+            if value is not None:
                 return value
             value = int(self._exec(
                 "INSERT INTO sequences (name, value) VALUES (?, ?) "
@@ -242,8 +241,17 @@ class Store:
                 (name, start),
             ).fetchone()[0])
             if db.depth:
-                db.taken[name] = (value, value)
+                db.pending.first_number(name, value)
             return value
+
+    def _on(self, obj: str, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+        """A statement on obj's records: the rows of obj the transaction held back are
+        written first, so it sees them."""
+        with self.lock:
+            pending = self._db.pending
+            if pending.holds((self.company, obj)):
+                self._db.conn.executemany(_INSERT_RECORD, pending.release_rows())
+            return self._db.conn.execute(sql, params)
 
     # -- records ----------------------------------------------------------------------------------
 
@@ -269,27 +277,40 @@ class Store:
         """Store a new record, assigning its RECORDNO; returns the record as stored (what a
         read of it would give, without reading it back)."""
         with self.lock:
-            recordno = self._next(f"recordno:{obj}", start=_recordno_start(obj))
-            stored = {"RECORDNO": "", **data}  # RECORDNO first, whatever data held
-            stored["RECORDNO"] = str(recordno)
-            self._exec(
-                "INSERT INTO records (company, object, recordno, id, parent_object, "
-                "parent_recordno, line_no, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.company,
-                    obj,
-                    recordno,
-                    id_value,
-                    parent[0] if parent else None,
-                    parent[1] if parent else None,
-                    line_no,
-                    json.dumps(stored),
-                ),
-            )
+            stored = self._numbered(obj, data)
+            self._exec(_INSERT_RECORD, (
+                self.company,
+                obj,
+                int(stored["RECORDNO"]),
+                id_value,
+                parent[0] if parent else None,
+                parent[1] if parent else None,
+                line_no,
+                json.dumps(stored),
+            ))
             return stored
 
+    def add_later(self, obj: str, data: Record) -> Record:
+        """Store a new top-level record with no ID, written when the transaction ends or obj is
+        next read (audit trail rows: a bulk request writes them all at once); returns it."""
+        with self.lock:
+            if not self._db.depth:
+                return self.add(obj, data)
+            stored = self._numbered(obj, data)
+            self._db.pending.hold((self.company, obj), (
+                self.company, obj, int(stored["RECORDNO"]), None, None, None, None,
+                json.dumps(stored)))
+            return stored
+
+    def _numbered(self, obj: str, data: Record) -> Record:
+        """The record with the next RECORDNO of its object, first whatever data held."""
+        stored = {"RECORDNO": "", **data}
+        stored["RECORDNO"] = str(self._next(f"recordno:{obj}", start=_recordno_start(obj)))
+        return stored
+
     def replace(self, obj: str, recordno: int, data: Record, id_value: str | None) -> None:
-        self._exec(
+        self._on(
+            obj,
             "UPDATE records SET data = ?, id = ? WHERE company = ? AND object = ? "
             "AND recordno = ?",
             (json.dumps(data), id_value, self.company, obj, recordno),
@@ -298,7 +319,8 @@ class Store:
     def delete(self, obj: str, recordno: int) -> bool:
         """Delete a record and its owned lines; False when it did not exist."""
         with self.lock:
-            cur = self._exec(
+            cur = self._on(
+                obj,
                 "DELETE FROM records WHERE company = ? AND object = ? AND recordno = ?",
                 (self.company, obj, recordno),
             )
@@ -318,14 +340,16 @@ class Store:
             key = int(recordno)
         except (TypeError, ValueError):
             return None
-        row = self._exec(
+        row = self._on(
+            obj,
             "SELECT data FROM records WHERE company = ? AND object = ? AND recordno = ?",
             (self.company, obj, key),
         ).fetchone()
         return json.loads(row[0]) if row else None
 
     def get_by_id(self, obj: str, id_value: str) -> Record | None:
-        row = self._exec(
+        row = self._on(
+            obj,
             "SELECT data FROM records WHERE company = ? AND object = ? AND id = ?",
             (self.company, obj, id_value),
         ).fetchone()
@@ -342,7 +366,8 @@ class Store:
 
     def all(self, obj: str) -> list[Record]:
         """Every record of an object, in RECORDNO order."""
-        rows = self._exec(
+        rows = self._on(
+            obj,
             "SELECT data FROM records WHERE company = ? AND object = ? ORDER BY recordno",
             (self.company, obj),
         ).fetchall()
@@ -357,7 +382,8 @@ class Store:
         ]
 
     def count(self, obj: str) -> int:
-        row = self._exec(
+        row = self._on(
+            obj,
             "SELECT COUNT(*) FROM records WHERE company = ? AND object = ?", (self.company, obj)
         ).fetchone()
         return int(row[0])
