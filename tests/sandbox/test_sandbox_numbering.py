@@ -77,11 +77,10 @@ def test_committed_numbers_are_not_reused_by_another_connection_to_the_file(
     first, second = Store(path), Store(path)
     try:
         numbers = []
-        for n in range(3):
-            for store in (first, second, first):
-                with store.transaction():
-                    numbers.append(store.insert("VENDOR", {"VENDORID": f"S-{len(numbers)}"}))
-                    numbers.append(store.insert("VENDOR", {"VENDORID": f"S-{len(numbers)}"}))
+        for store in (first, second, first) * 3:
+            with store.transaction():
+                numbers.append(store.insert("VENDOR", {"VENDORID": f"S-{len(numbers)}"}))
+                numbers.append(store.insert("VENDOR", {"VENDORID": f"S-{len(numbers)}"}))
         assert len(set(numbers)) == len(numbers) == 18
         assert numbers == sorted(numbers)
         assert [int(r["RECORDNO"]) for r in second.all("VENDOR")] == numbers

@@ -88,10 +88,7 @@ class Records:
     # -- validation ------------------------------------------------------------------------------
 
     def _check_required(self, odef: ObjectDef, data: Record, verb: str) -> None:
-        required = tuple(
-            alts for alts in odef.required if not (odef.id_prefix and alts == (odef.id_field,))
-        )
-        missing = missing_required(data, required)
+        missing = missing_required(data, odef.required_in_writes)
         if missing:
             raise Refused(
                 errors.required_field(odef.name, missing), errors.could_not(verb, odef.label)
@@ -172,7 +169,8 @@ class Records:
             self.store.insert(line_def.object, data, parent=(odef.name, recordno), line_no=number)
 
     def _trail(self, odef: ObjectDef, record: Record, mode: str) -> None:
-        """An AUDITHISTORY row for a write of a top-level record."""
+        """An AUDITHISTORY row for a write of a top-level record (written with the
+        transaction's other trail rows when it ends, or when AUDITHISTORY is read first)."""
         if not self.audit or odef.name not in OBJECTS:
             return
         desc = record.get(odef.id_field or "RECORDID") or record.get("RECORDID") or ""

@@ -9,6 +9,10 @@ for a writer's transaction to end, so no one ever sees a write that has not comm
 
 A ``Store`` is one company's view of the database (``for_company`` gives another company's);
 RECORDNOs are unique across companies, IDs and document numbers only within one.
+
+Inside a transaction, a sequence's numbers after the first and the audit trail's rows are held
+in memory (pending.py) and written once before it commits: a bulk request of 100 creates costs
+two sequence writes, not 200, and one batch of trail rows.
 """
 
 from __future__ import annotations
