@@ -82,11 +82,8 @@ def pagesize(body: etree._Element, maximum: int) -> int:
 
 
 def data_element(listtype: str, **attrs: Any) -> etree._Element:
-    el = etree.Element("data")
-    el.set("listtype", listtype)
-    for key, value in attrs.items():
-        el.set(key, str(value))
-    return el
+    return etree.Element("data", {"listtype": listtype,
+                                  **{key: str(value) for key, value in attrs.items()}})
 
 
 def key_element(value: str) -> etree._Element:

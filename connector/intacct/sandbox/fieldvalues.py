@@ -8,6 +8,7 @@ the real gateway closes a failed write.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -49,16 +50,17 @@ def accepted(odef: ObjectDef, data: Record, verb: str) -> Record:
 def _walk(odef: ObjectDef, values: dict[str, Any], prefix: str,
           problems: list[ErrorEntry]) -> Record:
     out: Record = {}
+    groups, fields = odef.groups, odef.by_name
     for key, value in values.items():
-        path = f"{prefix}{key}"
-        if path in odef.groups:
+        path = prefix + key
+        if path in groups:
             if isinstance(value, dict):
-                out[key] = _walk(odef, value, f"{path}.", problems)
+                out[key] = _walk(odef, value, path + ".", problems)
             elif value != "":  # an empty block element changes nothing
                 problems.append(errors.invalid_value(odef.name, path, path, str(value),
                                                      "a block of fields"))
             continue
-        field = odef.by_name.get(path)
+        field = fields.get(path)
         if field is None:
             problems.append(errors.unknown_field(odef.name, path))
         elif not field.readonly:
@@ -92,21 +94,15 @@ def _value_problem(field: Field, value: Any) -> str | None:
     """What the value should have been, or None when it fits the field's type."""
     if not isinstance(value, str):
         return "a single value"
-    text = value.strip()
-    if text == "":
-        return None  # an empty element empties the field
-    kind = field.type
-    if kind == "INTEGER" and not _INTEGER.match(text):
-        return _EXPECTED[kind]
-    if kind in ("DECIMAL", "CURRENCY", "PERCENT") and not _NUMBER.match(text):
-        return _EXPECTED[kind]
-    if kind == "DATE" and not _is_date(text):
-        return _EXPECTED[kind]
-    if kind == "BOOLEAN" and text.lower() not in ("true", "false"):
-        return _EXPECTED[kind]
-    if kind == "ENUM" and text.lower() not in {v.lower() for v in field.valid_values}:
+    text = value.strip()  # an empty element empties the field: it fits every type
+    if field.type == "ENUM":
+        if not text or text.lower() in field.valid_lowercase:
+            return None
         return f"one of {', '.join(field.valid_values)}"
-    return None
+    fits = _FITS.get(field.type)  # none for text and timestamps: any value fits
+    if fits is None or not text or fits(text):
+        return None
+    return _EXPECTED[field.type]
 
 
 def _is_date(text: str) -> bool:
@@ -119,3 +115,13 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_FITS: dict[str, Callable[[str], object]] = {
+    "INTEGER": _INTEGER.match,
+    "DECIMAL": _NUMBER.match,
+    "CURRENCY": _NUMBER.match,
+    "PERCENT": _NUMBER.match,
+    "DATE": _is_date,
+    "BOOLEAN": lambda text: text.lower() in ("true", "false"),
+}

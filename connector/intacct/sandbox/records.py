@@ -88,10 +88,7 @@ class Records:
     # -- validation ------------------------------------------------------------------------------
 
     def _check_required(self, odef: ObjectDef, data: Record, verb: str) -> None:
-        required = tuple(
-            alts for alts in odef.required if not (odef.id_prefix and alts == (odef.id_field,))
-        )
-        missing = missing_required(data, required)
+        missing = missing_required(data, odef.required_in_writes)
         if missing:
             raise Refused(
                 errors.required_field(odef.name, missing), errors.could_not(verb, odef.label)
@@ -172,11 +169,12 @@ class Records:
             self.store.insert(line_def.object, data, parent=(odef.name, recordno), line_no=number)
 
     def _trail(self, odef: ObjectDef, record: Record, mode: str) -> None:
-        """An AUDITHISTORY row for a write of a top-level record."""
+        """An AUDITHISTORY row for a write of a top-level record (written with the
+        transaction's other trail rows when it ends, or when AUDITHISTORY is read first)."""
         if not self.audit or odef.name not in OBJECTS:
             return
         desc = record.get(odef.id_field or "RECORDID") or record.get("RECORDID") or ""
-        self.store.insert(AUDIT_HISTORY.name, {
+        self.store.add_later(AUDIT_HISTORY.name, {
             "OBJECTTYPE": odef.name.lower(),
             "OBJECTKEY": str(record["RECORDNO"]),
             "OBJECTDESC": str(desc),
@@ -206,11 +204,9 @@ class Records:
             record.update({k: v for k, v in totals.items() if k not in data})
         self._created(odef, record)
         record["WHENMODIFIED"] = self.stamp
-        recordno = self.store.insert(odef.name, record, id_value=id_value)
+        stored = self.store.add(odef.name, record, id_value=id_value)
         if odef.lines is not None:
-            self._write_lines(odef, recordno, record, lines or [])
-        stored = self.store.get(odef.name, recordno)
-        assert stored is not None
+            self._write_lines(odef, int(stored["RECORDNO"]), record, lines or [])
         self._trail(odef, stored, "Created")
         return stored
 

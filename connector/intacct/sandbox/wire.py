@@ -185,19 +185,19 @@ def parse_operation(root: etree._Element, request: Request) -> None:
 
 def element_value(el: etree._Element) -> Any:
     """Text for a leaf, a dict for an element with children (repeated tags become lists)."""
-    children = [c for c in el if isinstance(c.tag, str)]
-    if not children:
-        return el.text or ""
     out: dict[str, Any] = {}
-    for child in children:
-        value = element_value(child)
-        if child.tag in out:
-            if not isinstance(out[child.tag], list):
-                out[child.tag] = [out[child.tag]]
-            out[child.tag].append(value)
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # an entity reference or other non-element node
+        value = element_value(child) if len(child) else child.text or ""
+        if tag not in out:
+            out[tag] = value
+        elif isinstance(out[tag], list):
+            out[tag].append(value)
         else:
-            out[child.tag] = value
-    return out
+            out[tag] = [out[tag], value]
+    return out or el.text or ""
 
 
 def add_value(parent: etree._Element, tag: str, value: Any) -> None:

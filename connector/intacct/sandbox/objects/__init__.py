@@ -85,6 +85,12 @@ class ObjectDef:
         return tuple((name,) for name in names)
 
     @cached_property
+    def required_in_writes(self) -> tuple[tuple[str, ...], ...]:
+        """What a create or update must hold: not the ID of an object that numbers its own."""
+        return tuple(alts for alts in self.required
+                     if not (self.id_prefix and alts == (self.id_field,)))
+
+    @cached_property
     def defaults(self) -> dict[str, str]:
         table = {f.name: f.default for f in self.fields if f.default is not None and "." not in
                  f.name}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 TYPES = frozenset(
     {"TEXT", "INTEGER", "DECIMAL", "CURRENCY", "PERCENT", "DATE", "TIMESTAMP", "BOOLEAN",
@@ -43,6 +44,11 @@ class Field:
     custom: bool = False
     default: str | None = None
     valid_values: tuple[str, ...] = ()
+
+    @cached_property
+    def valid_lowercase(self) -> frozenset[str]:
+        """The valid values as an enumeration's check compares them: ignoring case."""
+        return frozenset(v.lower() for v in self.valid_values)
 
 
 def table(text: str, groups: Mapping[str, tuple[Field, ...]] | None = None
