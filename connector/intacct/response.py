@@ -115,9 +115,12 @@ def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
     becomes a dict as soon as the parser is past it and its elements are let go: a page of a
     thousand records never stands as one tree. The records are the results' `read_records`.
     """
-    tag = _record_tag(raw)
-    if tag is None:
+    first = _FIRST_RECORD.search(raw)
+    if first is None:
         return parse_response(raw, http_status=http_status)
+    tag = first.group(1).decode("ascii")
+    # An attribute needs "=": with none past the first <data>, no record has one.
+    attributes = raw.find(b"=", first.end()) != -1
     pages: list[tuple[etree._Element, list[Any]]] = []  # each <data> and its records
 
     def take(element: etree._Element) -> bool:
@@ -127,7 +130,7 @@ def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
             return False  # an element of that name inside a record: part of the record
         if not pages or pages[-1][0] is not data:
             pages.append((data, []))
-        pages[-1][1].append(record_to_dict(element))
+        pages[-1][1].append(record_to_dict(element, attributes=attributes))
         return True
 
     root = _document(raw, http_status, lambda: parse_pruned(
@@ -216,12 +219,6 @@ def _document(raw: bytes, http_status: int, parse: Callable[[], etree._Element]
         raise ResponseFormatError(f"expected a <response> document, got <{root.tag}>",
                                   status=http_status, raw_response=_text(shown))
     return root
-
-
-def _record_tag(raw: bytes) -> str | None:
-    """The name of the first record in the first <data>, if it has any."""
-    found = _FIRST_RECORD.search(raw)
-    return found.group(1).decode("ascii") if found else None
 
 
 def _text(raw: bytes) -> str:

@@ -45,18 +45,21 @@ def document_to_json(root: etree._Element, *, arrays: bool = True) -> dict[str, 
     return {root.tag: element_to_json(root, arrays=arrays)}
 
 
-def record_to_dict(element: etree._Element) -> Any:
+def record_to_dict(element: etree._Element, *, attributes: bool = True) -> Any:
     """A record as a plain dict: nested elements become dicts, repeated ones lists.
 
     A page holds a thousand records of plain fields, so they are read in one pass (their field
     names interned: a page's records share one copy of each); a record with anything else
-    (attributes, text, repeated fields) is read by element_to_json.
+    (attributes, text, repeated fields) is read by element_to_json. `attributes=False` says
+    the caller knows no element in it has one (a page without "=" past its <data>), which
+    spares a look at every field's.
     """
-    if element.attrib or (element.text and element.text.strip()):
+    if (attributes and element.attrib) or (element.text and element.text.strip()):
         return element_to_json(element, arrays=False)
     try:
-        node = {intern(child.tag): (child.text or "") if not len(child) and not child.attrib
-                else record_to_dict(child) for child in element}
+        node = {intern(child.tag): (child.text or "")
+                if not len(child) and not (attributes and child.attrib)
+                else record_to_dict(child, attributes=attributes) for child in element}
     except TypeError:  # a comment or processing instruction (its tag is not a name)
         return element_to_json(element, arrays=False)
     if not node or len(node) != len(element):  # no fields, or a repeated one

@@ -41,6 +41,10 @@ def _vendors(count: int) -> str:
     "  <vendor><a>2</a></vendor>\n</data>",
     "<data><VENDOR><a>1</a></VENDOR><CUSTOMER><a>2</a></CUSTOMER><VENDOR><a>3</a></VENDOR></data>",
     "<data><VENDOR><a>1</a><a>2</a></VENDOR><VENDOR x='1'><a>3</a></VENDOR></data>",
+    # An attribute only on a later record's field, or a nested one; "=" only in text.
+    "<data><VENDOR><a>1</a></VENDOR><VENDOR><a>2</a><b c='d'>3</b></VENDOR></data>",
+    "<data><VENDOR><C><D k='v'>1</D></C></VENDOR></data>",
+    "<data><VENDOR><a>x=1</a></VENDOR></data>",
     "",
 ])
 def test_a_page_gives_the_records_the_whole_tree_gives(data):
