@@ -125,10 +125,10 @@ def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
 
     def take(element: etree._Element) -> bool:
         data = element.getparent()
-        result = data.getparent() if data is not None and data.tag == "data" else None
-        if result is None or result.tag != "result":
-            return False  # an element of that name inside a record: part of the record
-        if not pages or pages[-1][0] is not data:
+        if not pages or pages[-1][0] is not data:  # (a record of the same <data>: known good)
+            result = data.getparent() if data is not None and data.tag == "data" else None
+            if result is None or result.tag != "result":
+                return False  # an element of that name inside a record: part of the record
             pages.append((data, []))
         pages[-1][1].append(record_to_dict(element, attributes=attributes))
         return True
