@@ -78,7 +78,7 @@ def replay(body: bytes, requests: int, profiler: cProfile.Profile | None = None)
         if timed and profiler:
             profiler.enable()
         started = time.perf_counter()
-        reply = pipeline.process(copy)
+        reply = pipeline.process(copy, time.monotonic())
         elapsed = time.perf_counter() - started
         if timed and profiler:
             profiler.disable()
