@@ -96,7 +96,8 @@ def compile_template(env: jinja2.Environment, template_name: str, inputs: frozen
 
 def _runtime(env: jinja2.Environment, template_name: str) -> dict[str, Any]:
     """What compiled code may call: the same helpers Jinja's render would reach."""
-    return {"__builtins__": {"isinstance": isinstance, "str": str, "type": type},
+    return {"__builtins__": {"bool": bool, "int": int, "isinstance": isinstance, "str": str,
+                             "type": type},
             "_escape": escape, "_el": templates.el,
             "_check_name": check_element_name, "_getitem": _getitem, "_give_up": _give_up,
             "_filters": env.filters, "_tests": env.tests, "_env": env,
@@ -257,8 +258,12 @@ class _Writer:
         except XMLInputError:
             raise Unsupported(f"element name {tag_node.value!r}") from None
         value = self._variable("_v")
+        # Text, booleans and integers as `el` writes them (xml_text), anything else by `el`.
         return (f"('' if ({value} := {self._expr(value_node, scope)}) is None else "
                 f"{start!r} + {_escaped(value)} + {end!r} if type({value}) is str "
+                f"else ({start + 'true' + end!r} if {value} else {start + 'false' + end!r}) "
+                f"if type({value}) is bool "
+                f"else {start!r} + str({value}) + {end!r} if type({value}) is int "
                 f"else _el({tag_node.value!r}, {value}))")
 
     def _stmt_If(self, node: nodes.If, scope: _Scope) -> None:
