@@ -46,6 +46,8 @@ class Result:
     data: etree._Element | None = None  # its <data>
     # A page's records, read as they were parsed (parse_page): their elements are gone.
     read_records: list[Any] | None = None
+    # False when the response shows that no record has an attribute (see _record_attributes).
+    record_attributes: bool = True
 
     @property
     def already_applied(self) -> bool:
@@ -64,7 +66,8 @@ class Result:
     def records(self) -> list[Any]:
         if self.read_records is not None:
             return list(self.read_records)
-        return [record_to_dict(r) for r in self.record_elements]
+        return [record_to_dict(r, attributes=self.record_attributes)
+                for r in self.record_elements]
 
     @property
     def more(self) -> bool:
@@ -107,7 +110,11 @@ def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     """Parse and check the control and authentication layers; results are returned as found."""
     root = _document(raw, http_status, lambda: parse_document(
         raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES))
-    return Response(root, raw, *_results(root, raw))
+    results, authentication = _results(root, raw)
+    if not _record_attributes(raw):
+        for result in results:
+            result.record_attributes = False
+    return Response(root, raw, results, authentication)
 
 
 def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
@@ -119,8 +126,7 @@ def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
     if first is None:
         return parse_response(raw, http_status=http_status)
     tag = first.group(1).decode("ascii")
-    # An attribute needs "=": with none past the first <data>, no record has one.
-    attributes = raw.find(b"=", first.end()) != -1
+    attributes = _record_attributes(raw, first)
     pages: list[tuple[etree._Element, list[Any]]] = []  # each <data> and its records
 
     def take(element: etree._Element) -> bool:
@@ -143,6 +149,14 @@ def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
             if result.data is data:
                 result.read_records = records
     return Response(root, raw, results, authentication)
+
+
+def _record_attributes(raw: bytes, first: re.Match[bytes] | None = None) -> bool:
+    """Whether a record in the response may have an attribute: an attribute needs "=", and
+    with none past the first <data>'s start tag, no record has one (records are then read
+    without a look at each field's attributes)."""
+    first = first or _FIRST_RECORD.search(raw)
+    return first is not None and raw.find(b"=", first.end()) != -1
 
 
 def _results(root: etree._Element, raw: bytes

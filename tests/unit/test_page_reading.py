@@ -92,3 +92,11 @@ def test_a_page_that_is_not_a_whole_good_answer_fails_as_a_response_does(raw, er
         parse_response(raw)
     with pytest.raises(error):
         parse_page(raw)
+
+
+@pytest.mark.parametrize("read", [parse_page, parse_response])
+def test_a_fields_attribute_is_kept_whichever_record_has_it(read):
+    raw = _answer("<data><VENDOR><a>1</a></VENDOR><VENDOR><a>x=2</a><b c='d'>3</b></VENDOR>"
+                  "</data>")
+    assert read(raw).results[0].records == [{"a": "1"}, {"a": "x=2", "b": {"$": {"c": "d"},
+                                                                          "_": "3"}}]
