@@ -71,27 +71,41 @@ BEFORE = {
     "cli": {"actions": 3.23, "render createVendor": 3.21},
     "b5": "5 requests, 4.7% of the bytes", "load": "0 errors, 206 req/s",
 }
-# The same session as the figures above, alternating the code this work started from (b98094b)
-# with the code after it, run by run (benchmarks/overhead.py's B1 with 15 rounds, B2, B3's API
-# reader over 5,000 records, B4 over 2,000): what each step changed in the same conditions. The
-# figures of BEFORE were measured on the code before the client's move onto
-# connector/coordination (b2ac693), which came after them.
-SAME_SESSION = {
-    "load_average": "1.5 to 3.2",
-    "rows": (
-        ("B1 createVendor vs floor (3 alternations, median)", "6.27x", "2.74x"),
-        ("B1 createVendor vs sageintacctsdk", "1.78x", "0.77x"),
-        ("B1 createVendor per call (floor 132 us)", "829 us", "358 us"),
-        ("B1 getVendor vs floor (3 alternations, median)", "6.39x", "2.76x"),
-        ("B1 getVendor per call (floor 77 us)", "410 us", "209 us"),
-        ("B2 1,000-record page vs floor", "1.62x", "1.40x"),
-        ("B3 API reader, 5,000 records, whole-process peak", "69.6 MB", "51.5 MB"),
-        ("B4 at 0 ms: slots busy, client ms between requests", "0.90 of 2, 51.3 ms",
-         "1.59 of 2, 10.2 ms"),
-        ("B4 at 50 ms: share of bound", "34.1%", "38.6%"),
-        ("B4 at 200 ms: share of bound", "59.7%", "76.7%"),
-    ),
-}
+# Measured in one session each, alternating the code a step started from with the code after
+# it, run by run: what each step changed in the same conditions. The first step's figures of
+# BEFORE were measured on the code before the client's move onto connector/coordination
+# (b2ac693), which came after them.
+SAME_SESSION = (
+    {"step": "From the code this work started from (b98094b) to f0ee041, the end of its first "
+             "two sessions (benchmarks/overhead.py's B1 with 15 rounds, B2, B3's API reader "
+             "over 5,000 records, B4 over 2,000)",
+     "load_average": "1.5 to 3.2",
+     "rows": (
+         ("B1 createVendor vs floor (3 alternations, median)", "6.27x", "2.74x"),
+         ("B1 createVendor vs sageintacctsdk", "1.78x", "0.77x"),
+         ("B1 createVendor per call (floor 132 us)", "829 us", "358 us"),
+         ("B1 getVendor vs floor (3 alternations, median)", "6.39x", "2.76x"),
+         ("B1 getVendor per call (floor 77 us)", "410 us", "209 us"),
+         ("B2 1,000-record page vs floor", "1.62x", "1.40x"),
+         ("B3 API reader, 5,000 records, whole-process peak", "69.6 MB", "51.5 MB"),
+         ("B4 at 0 ms: slots busy, client ms between requests", "0.90 of 2, 51.3 ms",
+          "1.59 of 2, 10.2 ms"),
+         ("B4 at 50 ms: share of bound", "34.1%", "38.6%"),
+         ("B4 at 200 ms: share of bound", "59.7%", "76.7%"),
+     )},
+    {"step": "From f0ee041 to this run's code (B1 as above with 20 rounds; B4 over 4,000 "
+             "records, the sandbox as each code has it: f0ee041's adds the latency to its "
+             "work)",
+     "load_average": "0.2 to 1.0",
+     "rows": (
+         ("B1 createVendor vs floor (3 alternations, median)", "2.58x", "1.91x"),
+         ("B1 createVendor per call (floor 126 us)", "324 us", "241 us"),
+         ("B1 getVendor vs floor (3 alternations, median)", "2.25x", "1.94x"),
+         ("B1 getVendor per call (floor 73 us)", "165 us", "143 us"),
+         ("B4 at 50 ms: share of bound, request ms", "52.6%, 85.6 ms", "84.2%, 52.8 ms"),
+         ("B4 at 200 ms: share of bound, request ms", "83.0%, 234.7 ms", "95.0%, 203.1 ms"),
+     )},
+)
 
 
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -557,12 +571,14 @@ def _before_after(f: dict[str, Any]) -> str:
         "checked as one joined string (surrogates and control characters found in C, the "
         "inputs walked once), only inputs that may need it are coerced, a company slot is "
         "taken through a plain context manager (a Condition was made for every call), the "
-        "response is read in one pass per layer, and a call without overrides gets options "
-        "made once.",
+        "response is read in one pass per layer, a call without overrides gets options "
+        "made once, and compiled templates write booleans and integers inline.",
         f"**B2, {bb2['time_vs_floor']:.2f}x -> {b2['time_vs_floor']:.2f}x the floor.** The "
         "page is read as queryAndList reads it now: record by record, each record a dict as "
-        "the parser passes it (`parse_page`), its field names interned, the DOCTYPE scan "
-        "looking for \"!\" instead of a case-blind pattern over 1.6 MB; growth reading the "
+        "the parser passes it (`parse_page`), its field names interned, their attributes "
+        "looked for only when the page has an \"=\" past its first <data> (an attribute needs "
+        "one), the DOCTYPE scan looking for \"!\" instead of a case-blind pattern over 1.6 MB; "
+        "growth reading the "
         f"page {bb2['growth_mb']:.1f} -> {b2['memory']['connector']['growth_mb']:.1f} MB. "
         + ("What that reading costs" if b2["time_vs_floor"] <= 1.3 else "What bounds it is "
            "that reading") + ": lxml's push parser, which hands over each record as it "
@@ -582,7 +598,11 @@ def _before_after(f: dict[str, Any]) -> str:
         f"{bb4['0']['client_ms_between_requests']:.1f} ms between an answer and its next "
         f"request and kept {bb4['0']['slots_busy']:.2f} of 2 slots busy; now "
         f"{b4['0']['client_ms_between_requests']:.1f} ms and {b4['0']['slots_busy']:.2f} of "
-        "2. " + _b4_bound(b4),
+        "2. Most of the last step is the sandbox's latency, which now includes its own work "
+        "instead of coming on top of it (see B4 below; the table above has both), and its "
+        "work on 100 creates, 14.5 -> 10.2 ms (`benchmarks/sandbox_bulk.py`): five statements "
+        "a create instead of nine, sequence numbers and audit rows held to the end of the "
+        "transaction. " + _b4_bound(b4),
         f"**CLI start-up, {BEFORE['cli']['actions']:.2f}x -> "
         f"{f['cli']['actions']['vs_floor']:.2f}x the import floor for `connector actions`, "
         f"{BEFORE['cli']['render createVendor']:.2f}x -> "
@@ -603,27 +623,27 @@ def _before_after(f: dict[str, Any]) -> str:
         f"({cs['envelope']:.0f} us); reading the answer ({cs['parse']:.0f} us) and the engine "
         f"around them ({cs['other']:.0f} us: options, control ids, the company slot, the "
         "session, telemetry). Writing the body's elements with lxml instead, as the floor does, "
-        "was measured slower: 50 us for createVendor's 60 fields, against 28 us for the text "
+        "was measured slower: 50 us for createVendor's 60 fields, against 20 us for the text "
         "and 18 us for its parse.",
     ]
     return f"""## Before and after (issue 17)
 
 Before: the run of {BEFORE['date']}. Ratios compare across the two runs; microseconds less so
-(the machine is shared, and was busier for this run). Measured in the same session instead,
-alternating the code this work started from with the code after it (load average
-{SAME_SESSION['load_average']}; see SAME_SESSION in `benchmarks/run.py`):
+(the machine is shared). Measured in one session each instead, alternating the code a step
+started from with the code after it (see SAME_SESSION in `benchmarks/run.py`):
 
-| | before this work | after |
-|---|---|---|
-{_same_session_rows()}
+{_same_session_tables()}
 
 """ + "\n".join(textwrap.fill(bullet, width=96, initial_indent="- ", subsequent_indent="  ")
                 for bullet in bullets)
 
 
-def _same_session_rows() -> str:
-    return "\n".join(f"| {name} | {before} | {after} |"
-                     for name, before, after in SAME_SESSION["rows"])
+def _same_session_tables() -> str:
+    return "\n\n".join(
+        textwrap.fill(f"{step['step']}, load average {step['load_average']}:", width=96)
+        + "\n\n| | before | after |\n|---|---|---|\n"
+        + "\n".join(f"| {name} | {before} | {after} |" for name, before, after in step["rows"])
+        for step in SAME_SESSION)
 
 
 def _b3_bound(b3: dict[str, Any]) -> str:
