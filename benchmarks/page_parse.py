@@ -52,7 +52,7 @@ def connector_records(raw: bytes) -> list[Any]:
     return parse_page(raw).results[0].records
 
 
-def run(records: int = RECORDS, repeat: int = 9) -> dict[str, Any]:
+def run(records: int = RECORDS, repeat: int = 31) -> dict[str, Any]:
     raw = capture_page(records)
     if connector_records(raw) != floor.page_records(raw):
         raise RuntimeError("the connector and the floor must make the same records")

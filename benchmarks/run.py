@@ -31,7 +31,7 @@ import streaming
 from harness import machine
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-FULL = {"b1_calls": 50, "b1_repeat": 54, "b2_repeat": 9, "b3_records": 100_000, "b3_repeat": 3,
+FULL = {"b1_calls": 50, "b1_repeat": 54, "b2_repeat": 31, "b3_records": 100_000, "b3_repeat": 3,
         "b4_records": 10_000, "b4_repeat": 3, "b5_vendors": 5000, "load_seconds": 60,
         "load_clients": 50, "single_seconds": 20, "rps_seconds": 2, "cli_rounds": 15}
 QUICK = {"b1_calls": 20, "b1_repeat": 3, "b2_repeat": 3, "b3_records": 2000, "b3_repeat": 1,
