@@ -75,9 +75,9 @@ def test_a_database_stamped_in_iso_8601_is_restamped_once_in_the_gateways_format
 
     path = str(tmp_path / "old.sqlite3")
     old = Store(path)
-    recordno = old.insert("VENDOR", {"VENDORID": "OLD", "WHENCREATED": "2024-01-10T16:48:17Z",
-                                     "WHENMODIFIED": "2024-01-10T08:48:17-08:00"},
-                          id_value="OLD")
+    recordno = int(old.add("VENDOR", {"VENDORID": "OLD", "WHENCREATED": "2024-01-10T16:48:17Z",
+                                      "WHENMODIFIED": "2024-01-10T08:48:17-08:00"},
+                           id_value="OLD")["RECORDNO"])
     old._db.conn.execute("DELETE FROM sequences WHERE name = 'format:gateway-stamps'")
     old.close()
     reopened = Store(path)

@@ -79,8 +79,9 @@ def test_committed_numbers_are_not_reused_by_another_connection_to_the_file(
         numbers = []
         for store in (first, second, first) * 3:
             with store.transaction():
-                numbers.append(store.insert("VENDOR", {"VENDORID": f"S-{len(numbers)}"}))
-                numbers.append(store.insert("VENDOR", {"VENDORID": f"S-{len(numbers)}"}))
+                for _ in range(2):
+                    added = store.add("VENDOR", {"VENDORID": f"S-{len(numbers)}"})
+                    numbers.append(int(added["RECORDNO"]))
         assert len(set(numbers)) == len(numbers) == 18
         assert numbers == sorted(numbers)
         assert [int(r["RECORDNO"]) for r in second.all("VENDOR")] == numbers

@@ -166,7 +166,7 @@ class Records:
             data.setdefault("STATUS", "active")
             data["WHENCREATED"] = data.get("WHENCREATED") or self.stamp
             data["WHENMODIFIED"] = self.stamp
-            self.store.insert(line_def.object, data, parent=(odef.name, recordno), line_no=number)
+            self.store.add(line_def.object, data, parent=(odef.name, recordno), line_no=number)
 
     def _trail(self, odef: ObjectDef, record: Record, mode: str) -> None:
         """An AUDITHISTORY row for a write of a top-level record (written with the

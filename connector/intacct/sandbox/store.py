@@ -259,17 +259,6 @@ class Store:
 
     # -- records ----------------------------------------------------------------------------------
 
-    def insert(
-        self,
-        obj: str,
-        data: Record,
-        id_value: str | None = None,
-        parent: tuple[str, int] | None = None,
-        line_no: int | None = None,
-    ) -> int:
-        """Store a new record, assigning its RECORDNO; returns the RECORDNO."""
-        return int(self.add(obj, data, id_value, parent, line_no)["RECORDNO"])
-
     def add(
         self,
         obj: str,
