@@ -49,7 +49,7 @@ def sandbox() -> None:
 @click.option("--html-error-status", default=502, show_default=True)
 @click.option("--drop-rate", default=0.0, show_default=True, help="Close socket after commit.")
 @click.option("--latency-ms", default=0.0, show_default=True,
-              help="Answer each request this long after it takes its slot (its work within).")
+              help="Answer each request this long after it arrives (its work within).")
 @click.option("--expire-sessions-after", default=None, type=int, help="Every N requests.")
 @click.option("--fault-seed", default=0, show_default=True, help="Random seed for the rates.")
 @click.option("--company", "companies", multiple=True, metavar="ID",

@@ -46,7 +46,7 @@ class Faults:
     html_error_rate: float = 0.0  # share answered with a Cloudflare HTML page
     html_error_status: int = 502
     drop_rate: float = 0.0  # share whose connection is closed without answer after commit
-    latency_ms: float = 0.0  # each answer's least time from taking a slot, the work included
+    latency_ms: float = 0.0  # each answer's least time from its arrival, the work included
     expire_sessions_after: int | None = None  # expire all sessions after every N requests
     seed: int = 0
 
