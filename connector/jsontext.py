@@ -180,6 +180,8 @@ def _refuse(value: Any) -> None:
                 stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
         elif isinstance(node, list):
             stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node))
+        elif not isinstance(node, int | float | Decimal) and node is not None:
+            _check_text(str(node), path)  # as _texts reads it
 
 
 def _finite(number: float | Decimal) -> bool:

@@ -53,3 +53,20 @@ def test_the_path_of_a_value_nested_too_deep_is_shortened():
         check({"customFields": nested(MAX_DEPTH + 5, "x")})
     assert caught.value.path.startswith("customFields.k.k") and caught.value.path.endswith("...")
     assert len(caught.value.path) == 63
+
+
+class _Text:
+    """A value given through the Python API whose text a request would carry."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def test_the_text_of_another_value_is_checked_and_returned():
+    assert "Paris" in check({"city": _Text("Paris")})
+    with pytest.raises(JSONTextError) as refused:
+        check({"lines": [{"memo": _Text("x\ud800")}]})
+    assert refused.value.path == "lines[0].memo"
