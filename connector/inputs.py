@@ -73,12 +73,13 @@ def prepare_inputs(action: str, schema: Mapping[str, Any], given: Mapping[str, A
     """
     if given is not None and not isinstance(given, Mapping):
         raise InputError(action, [InputProblem("", "Inputs", "must be a JSON object of inputs")])
+    inputs = dict(given or {})
     try:
-        text = jsontext.check(dict(given or {}))
+        text = jsontext.check(inputs)
     except jsontext.JSONTextError as exc:
         raise InputError(action, [InputProblem(exc.path, _title(schema, _parts(exc.path)),
                                                exc.problem)]) from None
-    grouped = ungroup(schema, dict(given or {}))
+    grouped = ungroup(schema, inputs)
     problems = grouped.problems + _control_characters(schema, grouped.values, text)
     values = _coerce_object(schema, grouped.values, "", problems, date_formats)
     properties = schema.get("properties", {})
