@@ -110,11 +110,7 @@ def parse_response(raw: bytes, *, http_status: int = 200) -> Response:
     """Parse and check the control and authentication layers; results are returned as found."""
     root = _document(raw, http_status, lambda: parse_document(
         raw, what="the gateway response", max_bytes=MAX_RESPONSE_BYTES))
-    results, authentication = _results(root, raw)
-    if not _record_attributes(raw):
-        for result in results:
-            result.record_attributes = False
-    return Response(root, raw, results, authentication)
+    return Response(root, raw, *_results(root, raw, _record_attributes(raw)))
 
 
 def parse_page(raw: bytes, *, http_status: int = 200) -> Response:
@@ -159,15 +155,15 @@ def _record_attributes(raw: bytes, first: re.Match[bytes] | None = None) -> bool
     return first is not None and raw.find(b"=", first.end()) != -1
 
 
-def _results(root: etree._Element, raw: bytes
+def _results(root: etree._Element, raw: bytes, record_attributes: bool = True
              ) -> tuple[list[Result], etree._Element | None]:
     """Each function's result and the authentication block, once the control and
-    authentication layers are checked."""
+    authentication layers are checked. `record_attributes`: whether a record may have an
+    attribute (see _record_attributes)."""
     top = _first_children(root)
     control = top.get("control")
     if control is None:
-        raise ResponseFormatError("the gateway response has no <control> block",
-                                  raw_response=_text(raw[:8000])[:2000])
+        raise _malformed("the gateway response has no <control> block", raw)
     if _status(control) != "success":
         raise ControlError(errors_of(top.get("errormessage")), _text(raw))
     operation = top.get("operation")
@@ -177,13 +173,12 @@ def _results(root: etree._Element, raw: bytes
         errors = errors_of(top.get("errormessage"))
         if errors:
             raise ControlError(errors, _text(raw))
-        raise ResponseFormatError("the gateway response has no operation block",
-                                  raw_response=_text(raw[:8000])[:2000])
+        raise _malformed("the gateway response has no operation block", raw)
     results: list[Result] = []
     inside: dict[Any, etree._Element] = {}  # the first authentication and errormessage
     for child in operation:
         if child.tag == "result":
-            results.append(_result(child))
+            results.append(_result(child, record_attributes))
         elif child.tag not in inside:
             inside[child.tag] = child
     authentication = inside.get("authentication")
@@ -235,6 +230,11 @@ def _document(raw: bytes, http_status: int, parse: Callable[[], etree._Element]
     return root
 
 
+def _malformed(message: str, raw: bytes) -> ResponseFormatError:
+    """A response without a layer it must have, with its start for the error."""
+    return ResponseFormatError(message, raw_response=_text(raw[:8000])[:2000])
+
+
 def _text(raw: bytes) -> str:
     """The response as text, for an error (decoded only then: a page is megabytes)."""
     return raw.decode("utf-8", errors="replace")
@@ -249,7 +249,7 @@ def _first_children(element: etree._Element) -> dict[Any, etree._Element]:
     return first
 
 
-def _result(element: etree._Element) -> Result:
+def _result(element: etree._Element, record_attributes: bool) -> Result:
     first = _first_children(element)  # the five children a result is read for
     return Result(
         status=_text_of(first.get("status")).strip().lower(),
@@ -258,6 +258,7 @@ def _result(element: etree._Element) -> Result:
         element=element,
         errors=errors_of(first.get("errormessage")),
         data=first.get("data"),
+        record_attributes=record_attributes,
     )
 
 
